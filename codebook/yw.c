@@ -1,0 +1,84 @@
+/*  yw.c - error texts and the aborting allocator. */
+#include "yw.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+const char *
+yw_strerror (int code)
+{
+    switch (code) {
+        case YW_OK:          return "success";
+        case YW_EINVAL:      return "invalid argument or value";
+        case YW_ENOMEM:      return "out of memory";
+        case YW_EIO:         return "input/output error";
+        case YW_ENOTFOUND:   return "not found";
+        case YW_EPARSE:      return "malformed input";
+        case YW_ETOOBIG:     return "size limit exceeded";
+        case YW_EENCODING:   return "invalid text encoding";
+        case YW_EMAPPING:    return "unusable mapping";
+        case YW_ESTORE:      return "store failure";
+        case YW_EMAPFULL:    return "store map full";
+        case YW_ENOSPC:      return "no space left on device";
+        case YW_ELOCKED:     return "store locked by another process";
+        case YW_EPEER:       return "peer unavailable or protocol failure";
+        case YW_ETIMEOUT:    return "timed out";
+        case YW_ECRYPTO:     return "cryptographic failure";
+        case YW_EDENIED:     return "not authorized";
+        case YW_ESEQ:        return "sequence gap";
+        case YW_ESTALE:      return "stale";
+        case YW_ECONFIG:     return "unusable configuration";
+        case YW_EINTERRUPTED: return "interrupted";
+        default:             return "unknown error";
+    }
+}
+
+static void
+s_out_of_memory (size_t size)
+{
+    fprintf (stderr, "yiwang: out of memory allocating %zu bytes\n", size);
+    abort ();
+}
+
+void *
+yw_malloc (size_t size)
+{
+    void *ptr = malloc (size ? size : 1);
+    if (!ptr)
+        s_out_of_memory (size);
+    return ptr;
+}
+
+void *
+yw_calloc (size_t count, size_t size)
+{
+    void *ptr = calloc (count ? count : 1, size ? size : 1);
+    if (!ptr)
+        s_out_of_memory (count * size);
+    return ptr;
+}
+
+void *
+yw_realloc (void *ptr, size_t size)
+{
+    void *grown = realloc (ptr, size ? size : 1);
+    if (!grown)
+        s_out_of_memory (size);
+    return grown;
+}
+
+char *
+yw_strdup (const char *text)
+{
+    return yw_strndup (text, strlen (text));
+}
+
+char *
+yw_strndup (const char *text, size_t size)
+{
+    char *copy = yw_malloc (size + 1);
+    memcpy (copy, text, size);
+    copy[size] = '\0';
+    return copy;
+}

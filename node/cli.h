@@ -1,0 +1,11 @@
+/*  cli.h - the verbs of the `yiwang` command line. Each takes the arguments
+    after the verb (argv[0] is the verb) and returns the process exit status
+    of DESIGN 9: 0 done, 1 done with findings, 2 unusable input or usage,
+    3 peer or store unavailable. */
+#ifndef YW_CLI_H_INCLUDED
+#define YW_CLI_H_INCLUDED
+
+int cli_check (int argc, char **argv);     /* yiwang check */
+int cli_codebook (int argc, char **argv);  /* yiwang codebook validate|region */
+
+#endif
