@@ -1,0 +1,344 @@
+/*  mapping.c - loading and checking mapping files (libinih). */
+#include "mapping.h"
+
+#include <ini.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "normalize.h"
+#include "yw.h"
+
+#define S_MAX_SYNONYMS 1024
+
+typedef struct {
+    int field;                    /* index in yw_fields */
+    char *value;                  /* normalized synonym text */
+    const char *code;             /* standard code (points into the codebook) */
+} s_synonym_t;
+
+struct _mapping_t {
+    const codebook_t *codebook;
+    const char *name;             /* file name, for messages */
+    yw_kind_t kind;
+    char format[8];
+    char encoding[16];
+    char region[YW_REGION_SIZE];
+    char source_name[128];
+    char *columns[64];            /* by yw_fields index */
+    s_synonym_t synonyms[S_MAX_SYNONYMS];
+    size_t synonym_count;
+    /* [field] and [synonyms.*] entries are checked once kind is known, which
+       may come after them in the file: keep them until the end. */
+    struct s_pending { char *section; char *key; char *value; } *pending;
+    size_t pending_count;
+    char *error;                  /* first error, YW_MAPPING_ERROR bytes */
+    bool failed;
+};
+
+static int
+s_fail (mapping_t *self, const char *format, const char *a, const char *b,
+        const char *c)
+{
+    if (!self->failed) {
+        char what[YW_MAPPING_ERROR];
+        snprintf (what, sizeof what, format, a, b, c);
+        snprintf (self->error, YW_MAPPING_ERROR, "mapping %s: %s", self->name, what);
+        self->failed = true;
+    }
+    return 0;
+}
+
+static const char *
+s_canonical_encoding (const char *value)
+{
+    if (!strcasecmp (value, "utf-8") || !strcasecmp (value, "utf8"))
+        return "utf-8";
+    if (!strcasecmp (value, "gb18030"))
+        return "gb18030";
+    if (!strcasecmp (value, "gbk") || !strcasecmp (value, "gb2312")
+        || !strcasecmp (value, "cp936"))
+        return "gbk";
+    return NULL;
+}
+
+static int
+s_handler (void *user, const char *section, const char *key, const char *value)
+{
+    mapping_t *self = user;
+    if (!strcmp (section, "source")) {
+        if (!strcmp (key, "kind")) {
+            self->kind = yw_kind_parse (value);
+            if (self->kind == YW_KIND_NONE)
+                return s_fail (self, "[source] kind = %s: not one of vehicle, "
+                               "office_building, reception_filing%s%s", value, "", "");
+        }
+        else if (!strcmp (key, "format")) {
+            if (strcmp (value, "csv") && strcmp (value, "jsonl"))
+                return s_fail (self, "[source] format = %s: not csv or jsonl%s%s",
+                               value, "", "");
+            snprintf (self->format, sizeof self->format, "%s", value);
+        }
+        else if (!strcmp (key, "encoding")) {
+            const char *canonical = s_canonical_encoding (value);
+            if (!canonical)
+                return s_fail (self, "[source] encoding = %s: unknown encoding "
+                               "(utf-8, gb18030 or gbk)%s%s", value, "", "");
+            snprintf (self->encoding, sizeof self->encoding, "%s", canonical);
+        }
+        else if (!strcmp (key, "region")) {
+            yw_reason_t reason;
+            const codebook_region_t *region =
+                codebook_region_resolve (self->codebook, value, &reason);
+            if (!region)
+                return s_fail (self, "[source] region = %s: not a GB/T 2260 "
+                               "region code%s%s", value, "", "");
+            snprintf (self->region, sizeof self->region, "%s", region->code);
+        }
+        else if (!strcmp (key, "name"))
+            snprintf (self->source_name, sizeof self->source_name, "%s", value);
+        else
+            return s_fail (self, "[source] %s: unknown key (kind, format, "
+                           "encoding, region, name)%s%s", key, "", "");
+        return 1;
+    }
+    if (!strcmp (section, "field") || !strncmp (section, "synonyms.", 9)) {
+        self->pending = yw_realloc (self->pending,
+                                    (self->pending_count + 1) * sizeof *self->pending);
+        self->pending[self->pending_count].section = yw_strdup (section);
+        self->pending[self->pending_count].key = yw_strdup (key);
+        self->pending[self->pending_count].value = yw_strdup (value);
+        self->pending_count++;
+        return 1;
+    }
+    return s_fail (self, "[%s]: unknown section ([source], [field], "
+                   "[synonyms.FIELD])%s%s", section, "", "");
+}
+
+/* The field of the kind whose name is closest to a misspelt one. */
+static const char *
+s_suggest (yw_kind_t kind, const char *name)
+{
+    const char *best = NULL;
+    size_t best_common = 0;
+    for (size_t i = 0; yw_fields[i].name; i++) {
+        if (yw_fields[i].kind != YW_KIND_NONE && yw_fields[i].kind != kind)
+            continue;
+        size_t common = 0;
+        while (name[common] && name[common] == yw_fields[i].name[common])
+            common++;
+        if (common > best_common) {
+            best_common = common;
+            best = yw_fields[i].name;
+        }
+    }
+    return best_common >= 3 ? best : NULL;
+}
+
+static void
+s_apply_field (mapping_t *self, const char *key, const char *value)
+{
+    int index = yw_field_find (self->kind, key);
+    if (index < 0) {
+        const char *hint = s_suggest (self->kind, key);
+        s_fail (self, "[field] %s: not a data element of %s%s",
+                key, yw_kind_name (self->kind), "");
+        if (hint) {
+            size_t len = strlen (self->error);
+            snprintf (self->error + len, YW_MAPPING_ERROR - len,
+                      " (did you mean %s?)", hint);
+        }
+        return;
+    }
+    if (!value[0]) {
+        s_fail (self, "[field] %s: empty source column%s%s", key, "", "");
+        return;
+    }
+    free (self->columns[index]);
+    self->columns[index] = yw_strdup (value);
+}
+
+static void
+s_apply_synonym (mapping_t *self, const char *field_name, const char *key,
+                 const char *value)
+{
+    int index = yw_field_find (self->kind, field_name);
+    if (index < 0 || yw_fields[index].type != YW_FT_ENUM) {
+        s_fail (self, "[synonyms.%s]: %s is not an enumerated field of %s",
+                field_name, field_name, yw_kind_name (self->kind));
+        return;
+    }
+    const char *table = yw_fields[index].table;
+    char text[YW_TEXT_SIZE];
+    if (codebook_norm_text (value, strlen (value), text, sizeof text, NULL) != YW_R_OK) {
+        s_fail (self, "[synonyms.%s] %s = %s: unreadable value", field_name, key, value);
+        return;
+    }
+    const char *code = codebook_enum_lookup (self->codebook, table, text);
+    if (!code) {
+        s_fail (self, "[synonyms.%s] %s = %s: not a code or name of table ",
+                field_name, key, value);
+        size_t len = strlen (self->error);
+        snprintf (self->error + len, YW_MAPPING_ERROR - len, "%s", table);
+        return;
+    }
+    if (self->synonym_count == S_MAX_SYNONYMS) {
+        s_fail (self, "[synonyms.%s]: more than 1024 synonyms%s%s", field_name, "", "");
+        return;
+    }
+    if (codebook_norm_text (key, strlen (key), text, sizeof text, NULL) != YW_R_OK) {
+        s_fail (self, "[synonyms.%s] %s: unreadable synonym", field_name, key, "");
+        return;
+    }
+    s_synonym_t *synonym = &self->synonyms[self->synonym_count++];
+    synonym->field = index;
+    synonym->value = yw_strdup (text);
+    synonym->code = code;
+}
+
+static int
+s_finish (mapping_t *self)
+{
+    if (!self->failed && self->kind == YW_KIND_NONE)
+        s_fail (self, "[source] kind is missing (vehicle, office_building or "
+                "reception_filing)%s%s%s", "", "", "");
+    for (size_t i = 0; i < self->pending_count && !self->failed; i++) {
+        struct s_pending *entry = &self->pending[i];
+        if (!strcmp (entry->section, "field"))
+            s_apply_field (self, entry->key, entry->value);
+        else
+            s_apply_synonym (self, entry->section + 9, entry->key, entry->value);
+    }
+    for (size_t i = 0; yw_fields[i].name && !self->failed; i++) {
+        const yw_field_t *field = &yw_fields[i];
+        if (field->kind != YW_KIND_NONE && field->kind != self->kind)
+            continue;
+        if (!field->required || self->columns[i])
+            continue;
+        if (!strcmp (field->name, "region_code") && self->region[0])
+            continue;
+        s_fail (self, "required field %s of %s has no source column in [field]%s",
+                field->name, yw_kind_name (self->kind), "");
+    }
+    return self->failed ? YW_EMAPPING : 0;
+}
+
+static mapping_t *
+s_new (const char *name, const codebook_t *codebook, char *error)
+{
+    mapping_t *self = yw_calloc (1, sizeof *self);
+    self->codebook = codebook;
+    self->name = name;
+    self->error = error;
+    error[0] = '\0';
+    strcpy (self->format, "csv");
+    strcpy (self->encoding, "utf-8");
+    return self;
+}
+
+static int
+s_conclude (mapping_t *self, int parse_rc, mapping_t **mapping_p)
+{
+    if (parse_rc > 0 && !self->failed) {
+        char line[32];
+        snprintf (line, sizeof line, "%d", parse_rc);
+        s_fail (self, "line %s: not a section, key = value, or comment%s%s", line, "", "");
+    }
+    int rc = self->failed ? YW_EMAPPING : s_finish (self);
+    if (rc) {
+        mapping_destroy (&self);
+        return rc;
+    }
+    *mapping_p = self;
+    return 0;
+}
+
+int
+mapping_parse (const char *text, const char *name, const codebook_t *codebook,
+               mapping_t **mapping_p, char *error)
+{
+    mapping_t *self = s_new (name, codebook, error);
+    return s_conclude (self, ini_parse_string (text, s_handler, self), mapping_p);
+}
+
+int
+mapping_load (const char *path, const codebook_t *codebook, mapping_t **mapping_p,
+              char *error)
+{
+    FILE *file = fopen (path, "r");
+    if (!file) {
+        snprintf (error, YW_MAPPING_ERROR, "mapping %s: cannot open: %m", path);
+        return YW_EIO;
+    }
+    mapping_t *self = s_new (path, codebook, error);
+    int parse_rc = ini_parse_file (file, s_handler, self);
+    fclose (file);
+    return s_conclude (self, parse_rc, mapping_p);
+}
+
+void
+mapping_destroy (mapping_t **self_p)
+{
+    if (!self_p || !*self_p)
+        return;
+    mapping_t *self = *self_p;
+    for (size_t i = 0; i < 64; i++)
+        free (self->columns[i]);
+    for (size_t i = 0; i < self->synonym_count; i++)
+        free (self->synonyms[i].value);
+    for (size_t i = 0; i < self->pending_count; i++) {
+        free (self->pending[i].section);
+        free (self->pending[i].key);
+        free (self->pending[i].value);
+    }
+    free (self->pending);
+    free (self);
+    *self_p = NULL;
+}
+
+yw_kind_t
+mapping_kind (const mapping_t *self)
+{
+    return self->kind;
+}
+
+const char *
+mapping_format (const mapping_t *self)
+{
+    return self->format;
+}
+
+const char *
+mapping_encoding (const mapping_t *self)
+{
+    return self->encoding;
+}
+
+const char *
+mapping_region (const mapping_t *self)
+{
+    return self->region;
+}
+
+const char *
+mapping_name (const mapping_t *self)
+{
+    return self->source_name;
+}
+
+const char *
+mapping_column (const mapping_t *self, size_t field_index)
+{
+    return field_index < 64 ? self->columns[field_index] : NULL;
+}
+
+const char *
+mapping_synonym (const mapping_t *self, size_t field_index, const char *value)
+{
+    for (size_t i = 0; i < self->synonym_count; i++)
+        if ((size_t) self->synonyms[i].field == field_index
+            && !strcmp (self->synonyms[i].value, value))
+            return self->synonyms[i].code;
+    return NULL;
+}
