@@ -1,0 +1,62 @@
+/*  check.h - normalizing a whole file without storing it: the work behind
+    `yiwang check`, reused by `yiwang import` and the benchmark.
+
+    check_file streams the file through the source adapter and the row mapper
+    and hands each accepted record and each rejection to the caller's
+    callbacks; it counts rows, acceptances, rejections by reason and objects
+    that occur more than once in the file (in bounded memory, see dupfind.h).
+*/
+#ifndef YW_CHECK_H_INCLUDED
+#define YW_CHECK_H_INCLUDED
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "codebook.h"
+#include "mapping.h"
+#include "reason.h"
+#include "record.h"
+#include "rowmap.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct {
+    uint64_t rows;                      /* rows read (header excluded) */
+    uint64_t accepted;
+    uint64_t rejected;
+    uint64_t by_reason[YW_R_COUNT];
+    uint64_t duplicates;                /* accepted rows repeating an earlier object */
+    uint64_t duplicate_first;           /* one example: line of the first occurrence */
+    uint64_t duplicate_line;            /* ... and of a repeat */
+} check_report_t;
+
+typedef struct {
+    const char *jurisdiction;           /* region every record must lie in, or NULL */
+    bool find_duplicates;               /* count repeated objects (default on in the CLI) */
+    bool progress;                      /* print progress to stderr */
+    /* Called for each accepted record; a non-zero return stops the run with
+       that code. record is valid only during the call. */
+    int (*accept) (void *arg, const yw_record_t *record, uint64_t line);
+    /* Called for each rejected row; non-zero stops the run. */
+    int (*reject) (void *arg, uint64_t line, const rowmap_reject_t *reject);
+    void *arg;
+} check_options_t;
+
+#define YW_CHECK_ERROR 640
+
+/* Runs the check over file (borrowed). Returns 0 when the file was processed
+   (rows may have been rejected), or a negative code when the input is
+   unusable or reading failed, with `error` (YW_CHECK_ERROR bytes) saying why,
+   or the first non-zero return of a callback. */
+int check_file (const codebook_t *codebook, const mapping_t *mapping, FILE *file,
+                const char *label, const check_options_t *options,
+                check_report_t *report, char *error);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

@@ -1,0 +1,252 @@
+/*  cli_check.c - `yiwang check`: normalize a file without storing it. */
+#include <getopt.h>
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "check.h"
+#include "cli.h"
+#include "codebook.h"
+#include "mapping.h"
+#include "yw.h"
+
+static const char *s_usage =
+    "usage: yiwang check --mapping M.ini FILE [--rejects R.tsv] [--emit N.jsonl]\n"
+    "                    [--jurisdiction CODE] [--json]\n"
+    "\n"
+    "Normalizes FILE as the mapping says, without storing anything, and prints a\n"
+    "report: rows read, accepted, rejected by reason, objects repeated in the file.\n"
+    "  --rejects R.tsv     one line per rejected row:\n"
+    "                      line<TAB>field<TAB>reason_code<TAB>value<TAB>message\n"
+    "  --emit N.jsonl      accepted records as JSON lines, standard field names\n"
+    "  --jurisdiction CODE also reject records outside region CODE\n"
+    "  --json              print the report as JSON\n"
+    "Exit status: 0 the file was processed (rejections included), 2 the input is\n"
+    "unusable (bad mapping, unreadable file, wrong encoding).\n";
+
+typedef struct {
+    FILE *rejects;
+    FILE *emit;
+} s_sinks_t;
+
+/* Tabs and newlines in values would break the TSV: escape them. */
+static void
+s_put_tsv (FILE *out, const char *text)
+{
+    for (; *text; text++) {
+        if (*text == '\t')
+            fputs ("\\t", out);
+        else if (*text == '\n')
+            fputs ("\\n", out);
+        else if (*text == '\r')
+            fputs ("\\r", out);
+        else if (*text == '\\')
+            fputs ("\\\\", out);
+        else
+            fputc (*text, out);
+    }
+}
+
+static int
+s_on_reject (void *arg, uint64_t line, const rowmap_reject_t *reject)
+{
+    s_sinks_t *sinks = arg;
+    if (!sinks->rejects)
+        return 0;
+    fprintf (sinks->rejects, "%llu\t%s\t%s\t", (unsigned long long) line,
+             reject->field >= 0 ? yw_fields[reject->field].name : "-",
+             yw_reason_code (reject->reason));
+    s_put_tsv (sinks->rejects, reject->value);
+    fputc ('\t', sinks->rejects);
+    s_put_tsv (sinks->rejects, reject->message);
+    fputc ('\n', sinks->rejects);
+    return ferror (sinks->rejects) ? YW_EIO : 0;
+}
+
+static json_t *
+s_record_json (const yw_record_t *record)
+{
+    json_t *object = json_object ();
+    char hash[YW_HASH_SIZE * 2 + 1];
+    for (int i = 0; i < YW_HASH_SIZE; i++)
+        sprintf (hash + 2 * i, "%02x", record->content_hash[i]);
+    json_object_set_new (object, "object_code", json_string (record->object_code));
+    json_object_set_new (object, "kind", json_string (yw_kind_name (record->kind)));
+    for (size_t i = 0; yw_fields[i].name; i++) {
+        const yw_field_t *field = &yw_fields[i];
+        if ((field->kind != YW_KIND_NONE && field->kind != record->kind)
+            || !(record->present & (1ull << i)))
+            continue;
+        const void *value = yw_field_cptr (record, field);
+        json_t *item;
+        switch (field->type) {
+            case YW_FT_TEXT: case YW_FT_CODE: case YW_FT_REGION: case YW_FT_USCC:
+            case YW_FT_PLATE: case YW_FT_VIN: case YW_FT_ENUM:
+                item = json_string ((const char *) value);
+                break;
+            default:
+                item = json_integer (field->size == sizeof (int32_t)
+                                         ? *(const int32_t *) value
+                                         : *(const int64_t *) value);
+                break;
+        }
+        json_object_set_new (object, field->name, item);
+    }
+    json_object_set_new (object, "content_hash", json_string (hash));
+    return object;
+}
+
+static int
+s_on_accept (void *arg, const yw_record_t *record, uint64_t line)
+{
+    s_sinks_t *sinks = arg;
+    if (!sinks->emit)
+        return 0;
+    json_t *object = s_record_json (record);
+    int rc = json_dumpf (object, sinks->emit, JSON_COMPACT | JSON_PRESERVE_ORDER);
+    json_decref (object);
+    fputc ('\n', sinks->emit);
+    return rc || ferror (sinks->emit) ? YW_EIO : 0;
+}
+
+static void
+s_print_report (const char *path, const mapping_t *mapping, const check_report_t *report,
+                bool as_json)
+{
+    if (as_json) {
+        json_t *object = json_pack ("{s:s, s:s, s:s, s:s, s:I, s:I, s:I, s:I}",
+                                    "file", path, "kind", yw_kind_name (mapping_kind (mapping)),
+                                    "format", mapping_format (mapping),
+                                    "encoding", mapping_encoding (mapping),
+                                    "rows", (json_int_t) report->rows,
+                                    "accepted", (json_int_t) report->accepted,
+                                    "rejected", (json_int_t) report->rejected,
+                                    "duplicates", (json_int_t) report->duplicates);
+        json_t *reasons = json_object ();
+        for (int r = 1; r < YW_R_COUNT; r++)
+            if (report->by_reason[r])
+                json_object_set_new (reasons, yw_reason_code ((yw_reason_t) r),
+                                     json_integer ((json_int_t) report->by_reason[r]));
+        json_object_set_new (object, "rejected_by_reason", reasons);
+        json_dumpf (object, stdout, JSON_INDENT (2) | JSON_PRESERVE_ORDER);
+        fputc ('\n', stdout);
+        json_decref (object);
+        return;
+    }
+    printf ("file        %s (%s, %s, %s)\n", path, yw_kind_name (mapping_kind (mapping)),
+            mapping_format (mapping), mapping_encoding (mapping));
+    printf ("rows read   %llu\n", (unsigned long long) report->rows);
+    printf ("accepted    %llu\n", (unsigned long long) report->accepted);
+    printf ("rejected    %llu\n", (unsigned long long) report->rejected);
+    for (int r = 1; r < YW_R_COUNT; r++)
+        if (report->by_reason[r])
+            printf ("  %-18s %8llu  %s / %s\n", yw_reason_code ((yw_reason_t) r),
+                    (unsigned long long) report->by_reason[r],
+                    yw_reason_text_zh ((yw_reason_t) r), yw_reason_text_en ((yw_reason_t) r));
+    printf ("duplicates  %llu", (unsigned long long) report->duplicates);
+    if (report->duplicates)
+        printf ("  (rows repeating an object already in the file, e.g. line %llu repeats line %llu)",
+                (unsigned long long) report->duplicate_line,
+                (unsigned long long) report->duplicate_first);
+    printf ("\n");
+}
+
+int
+cli_check (int argc, char **argv)
+{
+    static const struct option options[] = {
+        { "mapping", required_argument, NULL, 'm' },
+        { "rejects", required_argument, NULL, 'r' },
+        { "emit", required_argument, NULL, 'e' },
+        { "jurisdiction", required_argument, NULL, 'j' },
+        { "json", no_argument, NULL, 'J' },
+        { "help", no_argument, NULL, 'h' },
+        { NULL, 0, NULL, 0 }
+    };
+    const char *mapping_path = NULL, *rejects_path = NULL, *emit_path = NULL;
+    const char *jurisdiction = NULL;
+    bool as_json = false;
+    int opt;
+    optind = 1;
+    while ((opt = getopt_long (argc, argv, "m:r:e:j:Jh", options, NULL)) != -1) {
+        switch (opt) {
+            case 'm': mapping_path = optarg; break;
+            case 'r': rejects_path = optarg; break;
+            case 'e': emit_path = optarg; break;
+            case 'j': jurisdiction = optarg; break;
+            case 'J': as_json = true; break;
+            case 'h': fputs (s_usage, stdout); return 0;
+            default: fputs (s_usage, stderr); return 2;
+        }
+    }
+    if (!mapping_path || optind != argc - 1) {
+        fprintf (stderr, "yiwang check: %s\n%s",
+                 !mapping_path ? "--mapping is required" : "exactly one FILE is required",
+                 s_usage);
+        return 2;
+    }
+    const char *path = argv[optind];
+    int status = 2;
+    char error[YW_CHECK_ERROR];
+    char mapping_error[YW_MAPPING_ERROR];
+    mapping_t *mapping = NULL;
+    FILE *file = NULL;
+    s_sinks_t sinks = { NULL, NULL };
+    codebook_t *codebook = codebook_new ();
+    if (!codebook)
+        goto cleanup;
+    if (jurisdiction && !codebook_region (codebook, jurisdiction)) {
+        fprintf (stderr, "yiwang check: --jurisdiction %s: not a GB/T 2260 region code\n",
+                 jurisdiction);
+        goto cleanup;
+    }
+    if (mapping_load (mapping_path, codebook, &mapping, mapping_error)) {
+        fprintf (stderr, "yiwang check: %s\n", mapping_error);
+        goto cleanup;
+    }
+    if (!(file = fopen (path, "rb"))) {
+        fprintf (stderr, "yiwang check: %s: cannot open: %m\n", path);
+        goto cleanup;
+    }
+    if (rejects_path && !(sinks.rejects = fopen (rejects_path, "w"))) {
+        fprintf (stderr, "yiwang check: --rejects %s: cannot create: %m\n", rejects_path);
+        goto cleanup;
+    }
+    if (emit_path && !(sinks.emit = fopen (emit_path, "w"))) {
+        fprintf (stderr, "yiwang check: --emit %s: cannot create: %m\n", emit_path);
+        goto cleanup;
+    }
+    check_options_t check = {
+        .jurisdiction = jurisdiction,
+        .find_duplicates = true,
+        .progress = isatty (STDERR_FILENO),
+        .accept = s_on_accept,
+        .reject = s_on_reject,
+        .arg = &sinks,
+    };
+    check_report_t report;
+    int rc = check_file (codebook, mapping, file, path, &check, &report, error);
+    if (rc) {
+        fprintf (stderr, "yiwang check: %s\n",
+                 error[0] ? error : "cannot write --rejects or --emit output");
+        goto cleanup;
+    }
+    s_print_report (path, mapping, &report, as_json);
+    status = 0;
+cleanup:
+    if (sinks.rejects && fclose (sinks.rejects) != 0 && status == 0) {
+        fprintf (stderr, "yiwang check: --rejects %s: write failed\n", rejects_path);
+        status = 2;
+    }
+    if (sinks.emit && fclose (sinks.emit) != 0 && status == 0) {
+        fprintf (stderr, "yiwang check: --emit %s: write failed\n", emit_path);
+        status = 2;
+    }
+    if (file)
+        fclose (file);
+    mapping_destroy (&mapping);
+    codebook_destroy (&codebook);
+    return status;
+}

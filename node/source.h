@@ -1,0 +1,62 @@
+/*  source.h - the built-in adapters: rows of a CSV or JSON-lines file as the
+    standard fields a mapping feeds, in UTF-8.
+
+    A source reads the file named by the mapping's format and encoding. For
+    CSV it reads the header first and finds each mapped column (a mapped
+    column missing from the header makes the file unusable). Then each row
+    gives, per standard field, the source text transcoded to UTF-8. Memory is
+    bounded by the readers' limits, whatever the file size.
+*/
+#ifndef YW_SOURCE_H_INCLUDED
+#define YW_SOURCE_H_INCLUDED
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "mapping.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct _source_t source_t;
+
+#define YW_SOURCE_ERROR 512
+
+/* Opens a source over file (borrowed) with the mapping (borrowed). `label`
+   names the file in messages. Returns 0, or YW_EENCODING / YW_EPARSE /
+   YW_EMAPPING / YW_EIO when the file is unusable (header unreadable in the
+   declared encoding, mapped column absent, empty file), with `error`
+   (YW_SOURCE_ERROR bytes) saying why. */
+int source_open (const mapping_t *mapping, FILE *file, const char *label,
+                 source_t **source_p, char *error);
+
+void source_destroy (source_t **self_p);
+
+/* Reads the next row. Returns 1 (a row; *line is where it starts), 0 at the
+   end, YW_EPARSE / YW_ETOOBIG for a malformed row (CSV quoting or column
+   count, JSON syntax or type; *line is set and source_error says what; the
+   next call goes on after it), or YW_EIO when reading failed (final). */
+int source_next (source_t *self, uint64_t *line);
+
+/* The UTF-8 text of standard field yw_fields[index] in the current row.
+   Returns 0 with *value / *size (valid until the next source_next), or
+   YW_ENOTFOUND (not mapped, or absent in this row), or YW_EENCODING (bytes
+   not valid in the file's encoding; source_error names the column and offset). */
+int source_field (source_t *self, size_t index, const char **value, size_t *size);
+
+/* The message of the last row or field error. */
+const char *source_error (const source_t *self);
+
+/* Source column or key label of field index (for messages). */
+const char *source_column (const source_t *self, size_t index);
+
+/* Bytes of the file read so far. */
+uint64_t source_offset (const source_t *self);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif
