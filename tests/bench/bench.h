@@ -1,0 +1,28 @@
+/*  bench.h - shared pieces of yiwang-bench's benchmarks. */
+#ifndef YW_BENCH_H_INCLUDED
+#define YW_BENCH_H_INCLUDED
+
+#include <stddef.h>
+
+typedef struct {
+    long rows;                 /* rows of the main data set */
+    char dir[256];             /* scratch directory for generated data and stores */
+} bench_context_t;
+
+typedef struct {
+    const char *name;
+    int (*run) (const bench_context_t *context);
+    const char *summary;
+} bench_t;
+
+double bench_now (void);
+long bench_peak_rss_kb (void);
+void bench_figure (const char *name, double value, const char *unit);
+
+/* Generates (once) a sample file with tools/gen_sample.py; path receives it. */
+int bench_generate (const bench_context_t *context, const char *kind, long rows,
+                    const char *encoding, const char *format, char *path, size_t size);
+
+int bench_check (const bench_context_t *context);
+
+#endif

@@ -1,0 +1,127 @@
+/*  yiwang_bench.c - the benchmark program: one line per figure,
+    `name<TAB>value<TAB>unit`, on stdout; progress and notes on stderr.
+
+        yiwang-bench [--rows N] [--only NAME] [--keep DIR]
+
+    Test data comes from the project's own generator (tools/gen_sample.py),
+    written to a temporary directory that is removed afterwards. */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "bench.h"
+
+static const bench_t s_benches[] = {
+    { "check", bench_check, "normalize a GB18030 vehicle CSV as `yiwang check` does" },
+    { NULL, NULL, NULL }
+};
+
+double
+bench_now (void)
+{
+    struct timespec ts;
+    clock_gettime (CLOCK_MONOTONIC, &ts);
+    return (double) ts.tv_sec + (double) ts.tv_nsec / 1e9;
+}
+
+long
+bench_peak_rss_kb (void)
+{
+    struct rusage usage;
+    getrusage (RUSAGE_SELF, &usage);
+    return usage.ru_maxrss;
+}
+
+void
+bench_figure (const char *name, double value, const char *unit)
+{
+    printf ("%s\t%.0f\t%s\n", name, value, unit);
+    fflush (stdout);
+}
+
+int
+bench_generate (const bench_context_t *context, const char *kind, long rows,
+                const char *encoding, const char *format, char *path, size_t size)
+{
+    snprintf (path, size, "%s/%s-%ld.%s", context->dir, kind, rows, format);
+    struct stat st;
+    if (stat (path, &st) == 0)
+        return 0;
+    char command[2048];
+    snprintf (command, sizeof command,
+              "python3 '%s/tools/gen_sample.py' --kind %s --region 370102 --rows %ld "
+              "--format %s --encoding %s --bad-rate 0.01 --seed 7 --out '%s'",
+              YW_SOURCE_DIR, kind, rows, format, encoding, path);
+    fprintf (stderr, "bench: generating %s\n", path);
+    if (system (command) != 0) {
+        fprintf (stderr, "bench: generator failed: %s\n", command);
+        return -1;
+    }
+    return 0;
+}
+
+int
+main (int argc, char *argv[])
+{
+    static const struct option options[] = {
+        { "rows", required_argument, NULL, 'n' },
+        { "only", required_argument, NULL, 'o' },
+        { "keep", required_argument, NULL, 'k' },
+        { "help", no_argument, NULL, 'h' },
+        { NULL, 0, NULL, 0 }
+    };
+    bench_context_t context = { .rows = 1000000 };
+    const char *only = NULL, *keep = NULL;
+    int opt;
+    while ((opt = getopt_long (argc, argv, "n:o:k:h", options, NULL)) != -1) {
+        switch (opt) {
+            case 'n': context.rows = atol (optarg); break;
+            case 'o': only = optarg; break;
+            case 'k': keep = optarg; break;
+            case 'h':
+                printf ("usage: yiwang-bench [--rows N] [--only NAME] [--keep DIR]\n");
+                for (const bench_t *bench = s_benches; bench->name; bench++)
+                    printf ("  %-12s %s\n", bench->name, bench->summary);
+                return 0;
+            default:
+                return 2;
+        }
+    }
+    if (context.rows < 1000) {
+        fprintf (stderr, "yiwang-bench: --rows must be at least 1000\n");
+        return 2;
+    }
+    char dir[] = "/tmp/yiwang-bench-XXXXXX";
+    if (keep) {
+        mkdir (keep, 0755);
+        snprintf (context.dir, sizeof context.dir, "%s", keep);
+    }
+    else {
+        if (!mkdtemp (dir)) {
+            perror ("yiwang-bench: mkdtemp");
+            return 3;
+        }
+        snprintf (context.dir, sizeof context.dir, "%s", dir);
+    }
+    int status = 0;
+    for (const bench_t *bench = s_benches; bench->name; bench++) {
+        if (only && strcmp (only, bench->name))
+            continue;
+        if (bench->run (&context) != 0) {
+            fprintf (stderr, "yiwang-bench: %s failed\n", bench->name);
+            status = 1;
+        }
+    }
+    if (!keep) {
+        char command[512];
+        snprintf (command, sizeof command, "rm -rf '%s'", context.dir);
+        if (system (command) != 0)
+            fprintf (stderr, "yiwang-bench: could not remove %s\n", context.dir);
+    }
+    return status;
+}
