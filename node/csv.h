@@ -13,9 +13,16 @@
     size.
 
     Errors are per record: csv_reader_next () returns a negative code with a
-    message for a malformed record (unterminated quote, stray quote, field
-    over YW_MAX_FIELD, record over YW_MAX_LINE, more than YW_MAX_COLUMNS
-    columns), then resynchronises at the next line and goes on.
+    message for a malformed record (unterminated quote, text after a closing
+    quote as in "abc"x, field over YW_MAX_FIELD, record over YW_MAX_LINE,
+    more than YW_MAX_COLUMNS columns), then resynchronises at the next line
+    and goes on. A quoted field that runs past YW_MAX_FIELD bytes or to the
+    end of input is taken for an unterminated quote: reading resumes at the
+    first line end inside it, so one stray quote costs one record.
+
+    Tolerated as data, as spreadsheet exports write them: a quote inside an
+    unquoted field (abc"def is the 7 bytes abc"def) and a CR not followed by
+    LF. A CR at the very end of the input ends the line.
 */
 #ifndef YW_CSV_H_INCLUDED
 #define YW_CSV_H_INCLUDED
