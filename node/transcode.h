@@ -16,8 +16,9 @@ extern "C" {
 typedef struct _transcode_t transcode_t;
 
 /* Creates a transcoder from encoding ("utf-8", "gb18030", "gbk"; names are
-   case-insensitive, "utf8" and "gb2312" are accepted as aliases: gb2312 is
-   decoded as GBK, its superset). Returns NULL for an unknown encoding. */
+   case-insensitive, "utf8", "gb2312" and "cp936" are accepted as aliases:
+   gb2312 is decoded as GBK, its superset). Returns NULL for an unknown
+   encoding. */
 transcode_t *transcode_new (const char *encoding);
 
 void transcode_destroy (transcode_t **self_p);
@@ -27,8 +28,9 @@ const char *transcode_encoding (const transcode_t *self);
 
 /* Converts in[0..len) to UTF-8 in out (NUL-terminated). For utf-8 sources
    the bytes are validated, not converted. Returns the output length, or
-   YW_EENCODING (invalid or incomplete sequence; *bad_offset, if not NULL,
-   receives the byte offset in `in`), or YW_ETOOBIG if out_size is too small. */
+   YW_EENCODING (invalid or incomplete sequence, or a NUL byte, which would
+   cut the text short; *bad_offset, if not NULL, receives the byte offset in
+   `in`), or YW_ETOOBIG if out_size is too small. */
 int transcode_field (transcode_t *self, const char *in, size_t len,
                      char *out, size_t out_size, size_t *bad_offset);
 
