@@ -31,61 +31,60 @@
 
 #include "yw.h"
 
-#define S_READ_SIZE   (64 * 1024)
-#define S_RECORD_SIZE (16 * 1024)     /* initial record buffer; grows to the limit */
-#define S_FIELDS      32              /* initial field array; grows to the limit */
+#define S_READ_SIZE (64 * 1024)
+#define S_RECORD_SIZE (16 * 1024) /* initial record buffer; grows to the limit */
+#define S_FIELDS 32               /* initial field array; grows to the limit */
 
 typedef enum {
-    S_RECORD,       /* before the first byte of a record */
-    S_FIELD,        /* before the first byte of a field that follows a comma */
-    S_UNQUOTED,     /* inside an unquoted field */
-    S_QUOTED,       /* inside a quoted field */
-    S_QUOTE,        /* after a quote inside a quoted field: "" or the end */
-    S_QUOTE_CR,     /* after a closing quote and CR: only LF may follow */
-    S_LINE          /* skipping to the next LF, quotes ignored */
+    S_RECORD,   /* before the first byte of a record */
+    S_FIELD,    /* before the first byte of a field that follows a comma */
+    S_UNQUOTED, /* inside an unquoted field */
+    S_QUOTED,   /* inside a quoted field */
+    S_QUOTE,    /* after a quote inside a quoted field: "" or the end */
+    S_QUOTE_CR, /* after a closing quote and CR: only LF may follow */
+    S_LINE      /* skipping to the next LF, quotes ignored */
 } s_state_t;
 
 /* Bytes that end a run of an unquoted field. A quote is not among them: a
    quote inside an unquoted field is data (see csv.h). */
-static const unsigned char s_unquoted_stop[256] = { [','] = 1, ['\n'] = 1 };
+static const unsigned char s_unquoted_stop[256] = {[','] = 1, ['\n'] = 1};
 
 struct _csv_reader_t {
-    FILE *file;                 /* NULL when reading a memory buffer */
-    char *chunk;                /* read buffer, S_READ_SIZE bytes (file only) */
-    const char *base;           /* first byte of the current chunk */
-    const char *pos;            /* next byte to parse */
-    const char *end;            /* end of the current chunk */
-    uint64_t base_offset;       /* input offset of base */
-    bool eof;                   /* the current chunk is the last */
-    bool failed;                /* reading the file failed: YW_EIO from now on */
+    FILE *file;           /* NULL when reading a memory buffer */
+    char *chunk;          /* read buffer, S_READ_SIZE bytes (file only) */
+    const char *base;     /* first byte of the current chunk */
+    const char *pos;      /* next byte to parse */
+    const char *end;      /* end of the current chunk */
+    uint64_t base_offset; /* input offset of base */
+    bool eof;             /* the current chunk is the last */
+    bool failed;          /* reading the file failed: YW_EIO from now on */
 
-    char *replay;               /* re-escaped bytes of a broken quoted field */
-    bool replaying;             /* base..end is the replay buffer */
-    const char *saved_base;     /* the chunk to return to after the replay */
+    char *replay;           /* re-escaped bytes of a broken quoted field */
+    bool replaying;         /* base..end is the replay buffer */
+    const char *saved_base; /* the chunk to return to after the replay */
     const char *saved_pos;
     const char *saved_end;
     uint64_t saved_offset;
 
     s_state_t state;
-    uint64_t line;              /* physical line of pos, 1-based */
-    uint64_t record_line;       /* line where the current record starts */
-    uint64_t record_offset;     /* input offset of its first byte */
-    uint64_t quote_line;        /* line of the current field's opening quote */
-    uint64_t quote_offset;      /* input offset of that quote */
-    bool discard;               /* the record is in error: parse it, keep nothing */
+    uint64_t line;          /* physical line of pos, 1-based */
+    uint64_t record_line;   /* line where the current record starts */
+    uint64_t record_offset; /* input offset of its first byte */
+    uint64_t quote_line;    /* line of the current field's opening quote */
+    uint64_t quote_offset;  /* input offset of that quote */
+    bool discard;           /* the record is in error: parse it, keep nothing */
 
-    char *record;               /* field bytes, each field NUL-terminated */
+    char *record; /* field bytes, each field NUL-terminated */
     size_t record_size;
     size_t record_cap;
-    size_t field_start;         /* offset of the current field in record */
+    size_t field_start; /* offset of the current field in record */
     csv_field_t *fields;
     size_t count;
     size_t fields_cap;
     char error[256];
 };
 
-static int
-s_fail (csv_reader_t *self, int code, const char *format, ...)
+static int s_fail (csv_reader_t *self, int code, const char *format, ...)
     __attribute__ ((format (printf, 3, 4)));
 
 /* Records the first error of a record and switches to discard mode. Later
@@ -106,7 +105,7 @@ s_fail (csv_reader_t *self, int code, const char *format, ...)
 static uint64_t
 s_offset (const csv_reader_t *self, const char *at)
 {
-    return self->base_offset + (uint64_t) (at - self->base);
+    return self->base_offset + (uint64_t)(at - self->base);
 }
 
 /* Makes room for `more` bytes after record_size. The record buffer never
@@ -136,7 +135,7 @@ s_reserve (csv_reader_t *self, size_t more)
 static void
 s_append (csv_reader_t *self, const char *data, size_t size)
 {
-    s_reserve (self, size + 1);     /* + 1: the field's NUL always fits */
+    s_reserve (self, size + 1); /* + 1: the field's NUL always fits */
     memcpy (self->record + self->record_size, data, size);
     self->record_size += size;
 }
@@ -186,8 +185,8 @@ s_field_end (csv_reader_t *self, bool line_end)
         return 0;
     csv_field_t *field = &self->fields[self->count - 1];
     size_t size = self->record_size - self->field_start;
-    if (line_end && !field->quoted && size > 0
-        && self->record[self->record_size - 1] == '\r') {
+    if (line_end && !field->quoted && size > 0 &&
+        self->record[self->record_size - 1] == '\r') {
         size--;
         self->record_size--;
     }
@@ -195,8 +194,8 @@ s_field_end (csv_reader_t *self, bool line_end)
     self->record[self->record_size++] = '\0';
     field->size = size;
     if (size > YW_MAX_FIELD)
-        return s_fail (self, YW_ETOOBIG, "field %zu is longer than %d bytes",
-                       self->count, YW_MAX_FIELD);
+        return s_fail (self, YW_ETOOBIG, "field %zu is longer than %d bytes", self->count,
+                       YW_MAX_FIELD);
     return 0;
 }
 
@@ -218,7 +217,7 @@ s_count_byte (const char *data, size_t size, char byte)
 {
     size_t count = 0;
     const char *end = data + size;
-    while ((data = memchr (data, byte, (size_t) (end - data)))) {
+    while ((data = memchr (data, byte, (size_t)(end - data)))) {
         count++;
         data++;
     }
@@ -238,13 +237,13 @@ s_resync_quoted (csv_reader_t *self)
         self->state = S_LINE;
         return;
     }
-    size_t skipped = (size_t) (newline - content) + 1;
+    size_t skipped = (size_t)(newline - content) + 1;
     /* Stored content is the input with each "" stored as one quote. */
-    uint64_t offset = self->quote_offset + 1 + skipped
-                      + s_count_byte (content, skipped, '"');
+    uint64_t offset =
+        self->quote_offset + 1 + skipped + s_count_byte (content, skipped, '"');
     const char *tail = content + skipped;
     size_t tail_size = size - skipped;
-    size_t rest = self->replaying ? (size_t) (self->end - self->pos) : 0;
+    size_t rest = self->replaying ? (size_t)(self->end - self->pos) : 0;
     size_t replay_size = tail_size + s_count_byte (tail, tail_size, '"') + rest;
 
     char *replay = yw_malloc (replay_size ? replay_size : 1);
@@ -281,13 +280,13 @@ s_fill (csv_reader_t *self)
         if (ferror (self->file)) {
             self->failed = true;
             snprintf (self->error, sizeof self->error, "read failed after %llu bytes",
-                      (unsigned long long) s_offset (self, self->end));
+                      (unsigned long long)s_offset (self, self->end));
             return;
         }
         self->eof = true;
     }
     if (!first)
-        self->base_offset += (uint64_t) (self->end - self->base);
+        self->base_offset += (uint64_t)(self->end - self->base);
     self->base = self->pos = self->chunk;
     self->end = self->chunk + got;
     if (first && got >= 3 && !memcmp (self->chunk, "\xEF\xBB\xBF", 3))
@@ -352,26 +351,21 @@ s_end_of_input (csv_reader_t *self)
 {
     int rc = 0;
     switch (self->state) {
-        case S_RECORD:
-            return 0;
-        case S_LINE:
-            self->state = S_RECORD;
-            return 0;
-        case S_FIELD:               /* after a trailing comma: one empty field */
+        case S_RECORD: return 0;
+        case S_LINE: self->state = S_RECORD; return 0;
+        case S_FIELD: /* after a trailing comma: one empty field */
             rc = s_field_begin (self, false);
             if (rc == 0)
                 rc = s_field_end (self, true);
             break;
-        case S_UNQUOTED:            /* a CR that ends the input ends the line */
+        case S_UNQUOTED: /* a CR that ends the input ends the line */
             rc = s_field_end (self, true);
             break;
         case S_QUOTE:
-        case S_QUOTE_CR:
-            rc = s_field_end (self, false);
-            break;
+        case S_QUOTE_CR: rc = s_field_end (self, false); break;
         case S_QUOTED:
             rc = s_fail (self, YW_EPARSE, "unterminated quoted field starting at line %llu",
-                         (unsigned long long) self->quote_line);
+                         (unsigned long long)self->quote_line);
             s_resync_quoted (self);
             if (self->state == S_LINE)
                 self->state = S_RECORD;
@@ -408,8 +402,8 @@ csv_reader_next (csv_reader_t *self, const csv_field_t **fields, size_t *count,
                 continue;
             }
             rc = s_end_of_input (self);
-            if (rc == 0 && self->state == S_RECORD && self->pos == self->end
-                && !self->replaying)
+            if (rc == 0 && self->state == S_RECORD && self->pos == self->end &&
+                !self->replaying)
                 return 0;
             if (rc == 0)
                 continue;
@@ -438,7 +432,7 @@ csv_reader_next (csv_reader_t *self, const csv_field_t **fields, size_t *count,
             }
             case S_UNQUOTED: {
                 const char *stop = pos;
-                while (stop < end && !s_unquoted_stop[(unsigned char) *stop])
+                while (stop < end && !s_unquoted_stop[(unsigned char)*stop])
                     stop++;
                 if (!self->discard) {
                     if (s_offset (self, stop) - self->record_offset > YW_MAX_LINE) {
@@ -448,7 +442,7 @@ csv_reader_next (csv_reader_t *self, const csv_field_t **fields, size_t *count,
                                      YW_MAX_LINE);
                         goto done;
                     }
-                    s_append (self, pos, (size_t) (stop - pos));
+                    s_append (self, pos, (size_t)(stop - pos));
                 }
                 if (stop == end) {
                     self->pos = stop;
@@ -469,20 +463,21 @@ csv_reader_next (csv_reader_t *self, const csv_field_t **fields, size_t *count,
                 break;
             }
             case S_QUOTED: {
-                const char *quote = memchr (pos, '"', (size_t) (end - pos));
+                const char *quote = memchr (pos, '"', (size_t)(end - pos));
                 const char *stop = quote ? quote : end;
-                size_t size = (size_t) (stop - pos);
+                size_t size = (size_t)(stop - pos);
                 if (self->record_size - self->field_start + size > YW_MAX_FIELD) {
-                    rc = s_fail (self, YW_ETOOBIG, "quoted field starting at line %llu is "
+                    rc = s_fail (self, YW_ETOOBIG,
+                                 "quoted field starting at line %llu is "
                                  "longer than %d bytes (unterminated quote?)",
-                                 (unsigned long long) self->quote_line, YW_MAX_FIELD);
+                                 (unsigned long long)self->quote_line, YW_MAX_FIELD);
                     s_resync_quoted (self);
                     if (rc)
                         goto done;
                     break;
                 }
-                if (!self->discard
-                    && s_offset (self, stop) - self->record_offset > YW_MAX_LINE) {
+                if (!self->discard &&
+                    s_offset (self, stop) - self->record_offset > YW_MAX_LINE) {
                     self->state = S_LINE;
                     rc = s_fail (self, YW_ETOOBIG, "record is longer than %d bytes",
                                  YW_MAX_LINE);
@@ -522,8 +517,10 @@ csv_reader_next (csv_reader_t *self, const csv_field_t **fields, size_t *count,
                        by nobody: the record is in error. */
                     self->pos = pos;
                     self->state = S_UNQUOTED;
-                    rc = s_fail (self, YW_EPARSE, "text after the closing quote of "
-                                 "field %zu", self->count);
+                    rc = s_fail (self, YW_EPARSE,
+                                 "text after the closing quote of "
+                                 "field %zu",
+                                 self->count);
                     if (rc)
                         goto done;
                 }
@@ -544,7 +541,7 @@ csv_reader_next (csv_reader_t *self, const csv_field_t **fields, size_t *count,
                     goto done;
                 break;
             case S_LINE: {
-                const char *newline = memchr (pos, '\n', (size_t) (end - pos));
+                const char *newline = memchr (pos, '\n', (size_t)(end - pos));
                 if (newline) {
                     self->pos = newline + 1;
                     self->line++;
@@ -577,6 +574,6 @@ csv_reader_offset (const csv_reader_t *self)
 {
     assert (self);
     if (self->replaying)
-        return self->saved_offset + (uint64_t) (self->saved_pos - self->saved_base);
+        return self->saved_offset + (uint64_t)(self->saved_pos - self->saved_base);
     return s_offset (self, self->pos);
 }

@@ -17,33 +17,32 @@
 #include "yw.h"
 
 #define S_READ_SIZE (64 * 1024)
-#define S_LINE_SIZE (16 * 1024)     /* initial line buffer; grows to the limit */
+#define S_LINE_SIZE (16 * 1024) /* initial line buffer; grows to the limit */
 
 struct _jsonl_reader_t {
-    FILE *file;                 /* NULL when reading a memory buffer */
-    char *chunk;                /* read buffer, S_READ_SIZE bytes (file only) */
-    const char *base;           /* first byte of the current chunk */
-    const char *pos;            /* next byte to read */
-    const char *end;            /* end of the current chunk */
-    uint64_t base_offset;       /* input offset of base */
-    bool eof;                   /* the current chunk is the last */
-    bool failed;                /* reading the file failed: YW_EIO from now on */
-    bool started;               /* past the BOM check */
+    FILE *file;           /* NULL when reading a memory buffer */
+    char *chunk;          /* read buffer, S_READ_SIZE bytes (file only) */
+    const char *base;     /* first byte of the current chunk */
+    const char *pos;      /* next byte to read */
+    const char *end;      /* end of the current chunk */
+    uint64_t base_offset; /* input offset of base */
+    bool eof;             /* the current chunk is the last */
+    bool failed;          /* reading the file failed: YW_EIO from now on */
+    bool started;         /* past the BOM check */
 
-    char *line;                 /* the current line (file only) */
+    char *line; /* the current line (file only) */
     size_t line_size;
     size_t line_cap;
-    uint64_t line_number;       /* lines read so far */
+    uint64_t line_number; /* lines read so far */
 
-    json_t *object;             /* the current object, or NULL */
-    char **texts;               /* numbers formatted for the current object */
+    json_t *object; /* the current object, or NULL */
+    char **texts;   /* numbers formatted for the current object */
     size_t text_count;
     size_t text_cap;
     char error[256];
 };
 
-static int
-s_fail (jsonl_reader_t *self, int code, const char *format, ...)
+static int s_fail (jsonl_reader_t *self, int code, const char *format, ...)
     __attribute__ ((format (printf, 3, 4)));
 
 static int
@@ -120,13 +119,14 @@ s_fill (jsonl_reader_t *self)
         if (ferror (self->file)) {
             self->failed = true;
             s_fail (self, YW_EIO, "read failed after %llu bytes",
-                    (unsigned long long) (self->base_offset + (uint64_t) (self->end - self->base)));
+                    (unsigned long long)(self->base_offset +
+                                         (uint64_t)(self->end - self->base)));
             return;
         }
         self->eof = true;
     }
     if (self->base)
-        self->base_offset += (uint64_t) (self->end - self->base);
+        self->base_offset += (uint64_t)(self->end - self->base);
     self->base = self->pos = self->chunk;
     self->end = self->chunk + got;
 }
@@ -140,10 +140,10 @@ s_next_line (jsonl_reader_t *self, const char **text, size_t *size)
     if (!self->file) {
         if (self->pos == self->end)
             return 0;
-        const char *newline = memchr (self->pos, '\n', (size_t) (self->end - self->pos));
+        const char *newline = memchr (self->pos, '\n', (size_t)(self->end - self->pos));
         const char *stop = newline ? newline : self->end;
         *text = self->pos;
-        *size = (size_t) (stop - self->pos);
+        *size = (size_t)(stop - self->pos);
         self->pos = newline ? newline + 1 : stop;
         self->line_number++;
         return *size > YW_MAX_LINE ? YW_ETOOBIG : 1;
@@ -162,9 +162,9 @@ s_next_line (jsonl_reader_t *self, const char **text, size_t *size)
             continue;
         }
         any = true;
-        const char *newline = memchr (self->pos, '\n', (size_t) (self->end - self->pos));
+        const char *newline = memchr (self->pos, '\n', (size_t)(self->end - self->pos));
         const char *stop = newline ? newline : self->end;
-        size_t run = (size_t) (stop - self->pos);
+        size_t run = (size_t)(stop - self->pos);
         if (total + run <= YW_MAX_LINE) {
             if (self->line_size + run > self->line_cap) {
                 while (self->line_size + run > self->line_cap)
@@ -200,14 +200,14 @@ static const char *
 s_type_name (const json_t *value)
 {
     switch (json_typeof (value)) {
-        case JSON_OBJECT:  return "an object";
-        case JSON_ARRAY:   return "an array";
-        case JSON_STRING:  return "a string";
+        case JSON_OBJECT: return "an object";
+        case JSON_ARRAY: return "an array";
+        case JSON_STRING: return "a string";
         case JSON_INTEGER: return "an integer";
-        case JSON_REAL:    return "a number";
+        case JSON_REAL: return "a number";
         case JSON_TRUE:
-        case JSON_FALSE:   return "a boolean";
-        case JSON_NULL:    return "null";
+        case JSON_FALSE: return "a boolean";
+        case JSON_NULL: return "null";
     }
     return "a value";
 }
@@ -229,7 +229,7 @@ jsonl_reader_next (jsonl_reader_t *self, uint64_t *line)
         *line = self->line_number;
         if (rc == YW_ETOOBIG)
             return s_fail (self, YW_ETOOBIG, "line %llu is longer than %d bytes",
-                           (unsigned long long) self->line_number, YW_MAX_LINE);
+                           (unsigned long long)self->line_number, YW_MAX_LINE);
         if (rc <= 0)
             return rc;
         if (!self->started) {
@@ -248,11 +248,10 @@ jsonl_reader_next (jsonl_reader_t *self, uint64_t *line)
         json_t *value = json_loadb (text, size, JSON_REJECT_DUPLICATES, &error);
         if (!value)
             return s_fail (self, YW_EPARSE, "line %llu, column %d: %s",
-                           (unsigned long long) self->line_number, error.column,
-                           error.text);
+                           (unsigned long long)self->line_number, error.column, error.text);
         if (!json_is_object (value)) {
             rc = s_fail (self, YW_EPARSE, "line %llu is %s, not a JSON object",
-                         (unsigned long long) self->line_number, s_type_name (value));
+                         (unsigned long long)self->line_number, s_type_name (value));
             json_decref (value);
             return rc;
         }
@@ -287,7 +286,7 @@ s_format_real (double value)
     while (count > 1 && digits[count - 1] == '0')
         count--;
     if (count == 1 && digits[0] == '0')
-        return yw_strdup ("0");               /* also for -0.0 */
+        return yw_strdup ("0"); /* also for -0.0 */
 
     /* At most 1 + 308 + 1 + 324 + 17 characters (DBL_MAX, DBL_TRUE_MIN). */
     char *text = yw_malloc (16 + 340 + count);
@@ -303,7 +302,7 @@ s_format_real (double value)
         out += count;
     }
     else {
-        size_t whole = (size_t) exponent + 1;
+        size_t whole = (size_t)exponent + 1;
         for (size_t i = 0; i < whole; i++)
             *out++ = i < count ? digits[i] : '0';
         if (count > whole) {
@@ -329,8 +328,7 @@ s_keep (jsonl_reader_t *self, char *text)
 }
 
 int
-jsonl_reader_get (jsonl_reader_t *self, const char *key, const char **value,
-                  size_t *size)
+jsonl_reader_get (jsonl_reader_t *self, const char *key, const char **value, size_t *size)
 {
     assert (self);
     assert (key && value && size);
@@ -357,14 +355,9 @@ jsonl_reader_get (jsonl_reader_t *self, const char *key, const char **value,
         case JSON_REAL:
             *value = s_keep (self, s_format_real (json_real_value (item)));
             break;
-        case JSON_TRUE:
-            *value = "true";
-            break;
-        case JSON_FALSE:
-            *value = "false";
-            break;
-        case JSON_NULL:
-            return YW_ENOTFOUND;
+        case JSON_TRUE: *value = "true"; break;
+        case JSON_FALSE: *value = "false"; break;
+        case JSON_NULL: return YW_ENOTFOUND;
         case JSON_OBJECT:
         case JSON_ARRAY:
             return s_fail (self, YW_EPARSE, "field \"%s\" is %s, not a value", key,
@@ -387,5 +380,5 @@ jsonl_reader_offset (const jsonl_reader_t *self)
     assert (self);
     if (!self->base)
         return 0;
-    return self->base_offset + (uint64_t) (self->pos - self->base);
+    return self->base_offset + (uint64_t)(self->pos - self->base);
 }

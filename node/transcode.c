@@ -21,8 +21,8 @@
 #include "yw.h"
 
 struct _transcode_t {
-    const char *encoding;       /* canonical name */
-    iconv_t cd;                 /* (iconv_t) -1 for utf-8 */
+    const char *encoding; /* canonical name */
+    iconv_t cd;           /* (iconv_t) -1 for utf-8 */
 };
 
 transcode_t *
@@ -37,18 +37,18 @@ transcode_new (const char *encoding)
         canonical = "gb18030";
         iconv_name = "GB18030";
     }
-    else if (!strcasecmp (encoding, "gbk") || !strcasecmp (encoding, "gb2312")
-             || !strcasecmp (encoding, "cp936")) {
+    else if (!strcasecmp (encoding, "gbk") || !strcasecmp (encoding, "gb2312") ||
+             !strcasecmp (encoding, "cp936")) {
         canonical = "gbk";
         iconv_name = "GBK";
     }
     if (!canonical)
         return NULL;
 
-    iconv_t cd = (iconv_t) -1;
+    iconv_t cd = (iconv_t)-1;
     if (iconv_name) {
         cd = iconv_open ("UTF-8", iconv_name);
-        if (cd == (iconv_t) -1)
+        if (cd == (iconv_t)-1)
             return NULL;
     }
     transcode_t *self = yw_malloc (sizeof *self);
@@ -63,7 +63,7 @@ transcode_destroy (transcode_t **self_p)
     if (!self_p || !*self_p)
         return;
     transcode_t *self = *self_p;
-    if (self->cd != (iconv_t) -1)
+    if (self->cd != (iconv_t)-1)
         iconv_close (self->cd);
     free (self);
     *self_p = NULL;
@@ -111,25 +111,25 @@ s_utf8_check (const unsigned char *in, size_t len, size_t from)
             continue;
         }
         size_t need;
-        unsigned char low = 0x80, high = 0xBF;   /* range of the second byte */
+        unsigned char low = 0x80, high = 0xBF; /* range of the second byte */
         if (c >= 0xC2 && c <= 0xDF)
             need = 1;
         else if (c >= 0xE0 && c <= 0xEF) {
             need = 2;
             if (c == 0xE0)
-                low = 0xA0;                       /* overlong */
+                low = 0xA0; /* overlong */
             else if (c == 0xED)
-                high = 0x9F;                      /* surrogates */
+                high = 0x9F; /* surrogates */
         }
         else if (c >= 0xF0 && c <= 0xF4) {
             need = 3;
             if (c == 0xF0)
-                low = 0x90;                       /* overlong */
+                low = 0x90; /* overlong */
             else if (c == 0xF4)
-                high = 0x8F;                      /* above U+10FFFF */
+                high = 0x8F; /* above U+10FFFF */
         }
         else
-            return i;                             /* 80..C1, F5..FF */
+            return i; /* 80..C1, F5..FF */
         if (len - i <= need)
             return i;
         if (in[i + 1] < low || in[i + 1] > high)
@@ -143,8 +143,8 @@ s_utf8_check (const unsigned char *in, size_t len, size_t from)
 }
 
 int
-transcode_field (transcode_t *self, const char *in, size_t len, char *out,
-                 size_t out_size, size_t *bad_offset)
+transcode_field (transcode_t *self, const char *in, size_t len, char *out, size_t out_size,
+                 size_t *bad_offset)
 {
     assert (self);
     assert (in || len == 0);
@@ -159,16 +159,16 @@ transcode_field (transcode_t *self, const char *in, size_t len, char *out,
         out[0] = '\0';
         return 0;
     }
-    const unsigned char *bytes = (const unsigned char *) in;
+    const unsigned char *bytes = (const unsigned char *)in;
     size_t ascii = s_ascii_prefix (bytes, len);
 
-    if (ascii < len && self->cd == (iconv_t) -1) {
+    if (ascii < len && self->cd == (iconv_t)-1) {
         size_t bad = s_utf8_check (bytes, len, ascii);
         if (bad < len) {
             *bad_offset = bad;
             return YW_EENCODING;
         }
-        ascii = len;                /* valid: copied as is */
+        ascii = len; /* valid: copied as is */
     }
     if (ascii == len) {
         if (len >= out_size || len > INT_MAX) {
@@ -177,13 +177,13 @@ transcode_field (transcode_t *self, const char *in, size_t len, char *out,
         }
         memcpy (out, in, len);
         out[len] = '\0';
-        return (int) len;
+        return (int)len;
     }
 
     /* GB18030 / GBK: never a NUL byte inside a character, so any is a NUL. */
     const char *nul = memchr (in + ascii, '\0', len - ascii);
     if (nul) {
-        *bad_offset = (size_t) (nul - in);
+        *bad_offset = (size_t)(nul - in);
         return YW_EENCODING;
     }
     if (ascii >= out_size) {
@@ -191,21 +191,21 @@ transcode_field (transcode_t *self, const char *in, size_t len, char *out,
         return YW_ETOOBIG;
     }
     memcpy (out, in, ascii);
-    char *inp = (char *) in + ascii;
+    char *inp = (char *)in + ascii;
     size_t in_left = len - ascii;
     char *outp = out + ascii;
-    size_t out_left = out_size - ascii - 1;     /* room for the NUL */
+    size_t out_left = out_size - ascii - 1; /* room for the NUL */
     iconv (self->cd, NULL, NULL, NULL, NULL);
     size_t done = iconv (self->cd, &inp, &in_left, &outp, &out_left);
-    if (done != (size_t) -1)
+    if (done != (size_t)-1)
         done = iconv (self->cd, NULL, NULL, &outp, &out_left);
-    if (done == (size_t) -1) {
-        *bad_offset = (size_t) (inp - in);
+    if (done == (size_t)-1) {
+        *bad_offset = (size_t)(inp - in);
         return errno == E2BIG ? YW_ETOOBIG : YW_EENCODING;
     }
-    size_t size = (size_t) (outp - out);
+    size_t size = (size_t)(outp - out);
     if (size > INT_MAX)
         return YW_ETOOBIG;
     *outp = '\0';
-    return (int) size;
+    return (int)size;
 }

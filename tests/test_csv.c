@@ -20,7 +20,7 @@
 #include "csv.h"
 #include "yw.h"
 
-#define READ_SIZE (64 * 1024)   /* the reader's read buffer */
+#define READ_SIZE (64 * 1024) /* the reader's read buffer */
 
 /* A growable string for transcripts and generated inputs. */
 typedef struct {
@@ -49,7 +49,7 @@ text_printf (text_t *text, const char *format, ...)
     va_start (args, format);
     int size = vsnprintf (buffer, sizeof buffer, format, args);
     va_end (args);
-    text_add (text, buffer, (size_t) size);
+    text_add (text, buffer, (size_t)size);
 }
 
 static void
@@ -64,7 +64,7 @@ text_repeat (text_t *text, char byte, size_t count)
 static char *
 transcript (csv_reader_t *reader, uint64_t skip_lines)
 {
-    text_t out = { 0 };
+    text_t out = {0};
     text_add (&out, "", 0);
     uint64_t last_line = 0;
     while (true) {
@@ -78,11 +78,12 @@ transcript (csv_reader_t *reader, uint64_t skip_lines)
         last_line = line;
         if (line <= skip_lines)
             continue;
-        text_printf (&out, "%llu:", (unsigned long long) (line - skip_lines));
+        text_printf (&out, "%llu:", (unsigned long long)(line - skip_lines));
         if (rc < 0) {
             assert_true (rc == YW_EPARSE || rc == YW_ETOOBIG);
             assert_true (strlen (csv_reader_error (reader)) > 0);
-            text_add (&out, rc == YW_EPARSE ? "!parse;" : "!toobig;", rc == YW_EPARSE ? 7 : 8);
+            text_add (&out, rc == YW_EPARSE ? "!parse;" : "!toobig;",
+                      rc == YW_EPARSE ? 7 : 8);
             continue;
         }
         assert_int_equal (rc, 1);
@@ -149,86 +150,104 @@ transcript_of_file (const char *data, size_t size, uint64_t skip_lines)
 typedef struct {
     const char *name;
     const char *input;
-    size_t size;                /* 0: strlen (input) */
+    size_t size; /* 0: strlen (input) */
     const char *expected;
 } csv_case_t;
 
 static const csv_case_t s_cases[] = {
     /* RFC 4180 */
-    { "simple", "a,b,c\n1,2,3\n", 0, "1:a|b|c;2:1|2|3;" },
-    { "no final newline", "a,b\n1,2", 0, "1:a|b;2:1|2;" },
-    { "crlf", "a,b\r\n1,2\r\n", 0, "1:a|b;2:1|2;" },
-    { "crlf, no final newline", "a,b\r\n1,2", 0, "1:a|b;2:1|2;" },
-    { "mixed line ends", "a\r\nb\nc\r\n", 0, "1:a;2:b;3:c;" },
-    { "empty fields", ",,\na,,b\n", 0, "1:||;2:a||b;" },
-    { "trailing comma", "a,b,\n1,2,\r\n", 0, "1:a|b|;2:1|2|;" },
-    { "trailing comma at end", "a,", 0, "1:a|;" },
-    { "quoted comma", "\"a,b\",c\n", 0, "1:\"a,b\"|c;" },
-    { "escaped quotes", "\"he said \"\"hi\"\"\",x\n", 0, "1:\"he said \"hi\"\"|x;" },
-    { "only escaped quote", "\"\"\"\"\n", 0, "1:\"\"\";" },
-    { "empty quoted", "\"\",a\n", 0, "1:\"\"|a;" },
-    { "empty quoted alone is not blank", "\"\"\n\"\"", 0, "1:\"\";2:\"\";" },
-    { "quoted last without newline", "a,\"b\"", 0, "1:a|\"b\";" },
-    { "quoted with crlf after", "\"a\"\r\n\"b\"\r\n", 0, "1:\"a\";2:\"b\";" },
-    { "quoted then cr at end", "\"a\"\r", 0, "1:\"a\";" },
-    { "embedded lf", "\"x\ny\",z\n2,3\n", 0, "1:\"x\\ny\"|z;3:2|3;" },
-    { "embedded crlf kept", "\"x\r\ny\"\r\nnext\r\n", 0, "1:\"x\\r\\ny\";3:next;" },
-    { "many embedded lines", "h\n\"1\n2\n3\n\",\"\n\"\nz\n", 0, "1:h;2:\"1\\n2\\n3\\n\"|\"\\n\";7:z;" },
-    { "embedded comma and quote", "\"a,\"\"b\"\",\nc\",d\n", 0, "1:\"a,\"b\",\\nc\"|d;" },
+    {"simple", "a,b,c\n1,2,3\n", 0, "1:a|b|c;2:1|2|3;"},
+    {"no final newline", "a,b\n1,2", 0, "1:a|b;2:1|2;"},
+    {"crlf", "a,b\r\n1,2\r\n", 0, "1:a|b;2:1|2;"},
+    {"crlf, no final newline", "a,b\r\n1,2", 0, "1:a|b;2:1|2;"},
+    {"mixed line ends", "a\r\nb\nc\r\n", 0, "1:a;2:b;3:c;"},
+    {"empty fields", ",,\na,,b\n", 0, "1:||;2:a||b;"},
+    {"trailing comma", "a,b,\n1,2,\r\n", 0, "1:a|b|;2:1|2|;"},
+    {"trailing comma at end", "a,", 0, "1:a|;"},
+    {"quoted comma", "\"a,b\",c\n", 0, "1:\"a,b\"|c;"},
+    {"escaped quotes", "\"he said \"\"hi\"\"\",x\n", 0, "1:\"he said \"hi\"\"|x;"},
+    {"only escaped quote", "\"\"\"\"\n", 0, "1:\"\"\";"},
+    {"empty quoted", "\"\",a\n", 0, "1:\"\"|a;"},
+    {"empty quoted alone is not blank", "\"\"\n\"\"", 0, "1:\"\";2:\"\";"},
+    {"quoted last without newline", "a,\"b\"", 0, "1:a|\"b\";"},
+    {"quoted with crlf after", "\"a\"\r\n\"b\"\r\n", 0, "1:\"a\";2:\"b\";"},
+    {"quoted then cr at end", "\"a\"\r", 0, "1:\"a\";"},
+    {"embedded lf", "\"x\ny\",z\n2,3\n", 0, "1:\"x\\ny\"|z;3:2|3;"},
+    {"embedded crlf kept", "\"x\r\ny\"\r\nnext\r\n", 0, "1:\"x\\r\\ny\";3:next;"},
+    {"many embedded lines", "h\n\"1\n2\n3\n\",\"\n\"\nz\n", 0,
+     "1:h;2:\"1\\n2\\n3\\n\"|\"\\n\";7:z;"},
+    {"embedded comma and quote", "\"a,\"\"b\"\",\nc\",d\n", 0, "1:\"a,\"b\",\\nc\"|d;"},
 
     /* BOM, blank lines, empty input */
-    { "bom skipped", "\xEF\xBB\xBF" "a,b\n1,2\n", 0, "1:a|b;2:1|2;" },
-    { "bom only at start", "a\n\xEF\xBB\xBF" "b\n", 0, "1:a;2:\xEF\xBB\xBF" "b;" },
-    { "bom alone", "\xEF\xBB\xBF", 0, "" },
-    { "bom and quoted", "\xEF\xBB\xBF\"a\"\n", 0, "1:\"a\";" },
-    { "blank lines skipped", "\n\na\n\r\n\nb\n\n", 0, "3:a;6:b;" },
-    { "empty", "", 0, "" },
-    { "only newlines", "\n\n\r\n\n", 0, "" },
-    { "only a header", "plate,vin\n", 0, "1:plate|vin;" },
-    { "spaces are data", " \n a , b \n", 0, "1: ;2: a | b ;" },
+    {"bom skipped",
+     "\xEF\xBB\xBF"
+     "a,b\n1,2\n",
+     0, "1:a|b;2:1|2;"},
+    {"bom only at start",
+     "a\n\xEF\xBB\xBF"
+     "b\n",
+     0,
+     "1:a;2:\xEF\xBB\xBF"
+     "b;"},
+    {"bom alone", "\xEF\xBB\xBF", 0, ""},
+    {"bom and quoted", "\xEF\xBB\xBF\"a\"\n", 0, "1:\"a\";"},
+    {"blank lines skipped", "\n\na\n\r\n\nb\n\n", 0, "3:a;6:b;"},
+    {"empty", "", 0, ""},
+    {"only newlines", "\n\n\r\n\n", 0, ""},
+    {"only a header", "plate,vin\n", 0, "1:plate|vin;"},
+    {"spaces are data", " \n a , b \n", 0, "1: ;2: a | b ;"},
 
     /* Tolerated as data */
-    { "lone cr is data", "a\rb,c\n", 0, "1:a\\rb|c;" },
-    { "cr before comma", "a\r,b\n", 0, "1:a\\r|b;" },
-    { "final cr ends the line", "a,b\r", 0, "1:a|b;" },
-    { "stray quote in unquoted", "abc\"def,g\n5\" pipe,x\n", 0, "1:abc\"def|g;2:5\" pipe|x;" },
-    { "quotes mid field", "a\"b\"c,d\n", 0, "1:a\"b\"c|d;" },
-    { "quote after space", " \"a\",b\n", 0, "1: \"a\"|b;" },
-    { "quote at end of unquoted", "ab\"\ncd\n", 0, "1:ab\";2:cd;" },
-    { "nul byte is data", "a\0b,c\nd", 7, "1:a\\0b|c;2:d;" },
+    {"lone cr is data", "a\rb,c\n", 0, "1:a\\rb|c;"},
+    {"cr before comma", "a\r,b\n", 0, "1:a\\r|b;"},
+    {"final cr ends the line", "a,b\r", 0, "1:a|b;"},
+    {"stray quote in unquoted", "abc\"def,g\n5\" pipe,x\n", 0,
+     "1:abc\"def|g;2:5\" pipe|x;"},
+    {"quotes mid field", "a\"b\"c,d\n", 0, "1:a\"b\"c|d;"},
+    {"quote after space", " \"a\",b\n", 0, "1: \"a\"|b;"},
+    {"quote at end of unquoted", "ab\"\ncd\n", 0, "1:ab\";2:cd;"},
+    {"nul byte is data", "a\0b,c\nd", 7, "1:a\\0b|c;2:d;"},
 
     /* Encodings pass through untouched: GB18030 鲁A1, 𠀀, € */
-    { "gb18030 bytes", "\xC2\xB3" "A1,\x95\x32\x82\x36,\xA2\xE3\n", 0,
-      "1:\xC2\xB3" "A1|\x95\x32\x82\x36|\xA2\xE3;" },
-    { "gb18030 quoted", "\"\xC2\xB3,\xB3\"\"\"\n", 0, "1:\"\xC2\xB3,\xB3\"\";" },
-    { "utf-8 bytes", "\xE9\xB2\x81" "A12345,\xE2\x82\xAC\n", 0,
-      "1:\xE9\xB2\x81" "A12345|\xE2\x82\xAC;" },
+    {"gb18030 bytes",
+     "\xC2\xB3"
+     "A1,\x95\x32\x82\x36,\xA2\xE3\n",
+     0,
+     "1:\xC2\xB3"
+     "A1|\x95\x32\x82\x36|\xA2\xE3;"},
+    {"gb18030 quoted", "\"\xC2\xB3,\xB3\"\"\"\n", 0, "1:\"\xC2\xB3,\xB3\"\";"},
+    {"utf-8 bytes",
+     "\xE9\xB2\x81"
+     "A12345,\xE2\x82\xAC\n",
+     0,
+     "1:\xE9\xB2\x81"
+     "A12345|\xE2\x82\xAC;"},
 
     /* Malformed records; the next good row is still read */
-    { "text after closing quote", "\"abc\"x,1\nok,2\n", 0, "1:!parse;2:ok|2;" },
-    { "space after closing quote", "\"abc\" ,1\nok\n", 0, "1:!parse;2:ok;" },
-    { "cr after closing quote without lf", "\"a\"\rb\nok\n", 0, "1:!parse;2:ok;" },
-    { "error later in the record", "a,\"b\"c,d\ne\n", 0, "1:!parse;2:e;" },
-    { "one error per record", "\"a\"x,\"b\"y\nok\n", 0, "1:!parse;2:ok;" },
-    { "quoted newline in a discarded record", "\"a\"x,\"p\nq\",r\nok\n", 0,
-      "1:!parse;3:ok;" },
-    { "unterminated quote at end", "a,b\n\"c,d\ne,f\ng,h\n", 0,
-      "1:a|b;2:!parse;3:e|f;4:g|h;" },
-    { "unterminated quote, no newline", "a\n\"bc", 0, "1:a;2:!parse;" },
-    { "unterminated quote with escapes", "a\n\"x\"\"y\nb,\"\"\"\"\nc,\"\"\n", 0,
-      "1:a;2:!parse;3:b|\"\"\";4:c|\"\";" },
-    { "escapes read again", "\"a\n\"\"b\nc", 0, "1:!parse;2:!parse;3:c;" },
-    { "unterminated quote in a later field", "1,\"2\n3,4\n5,6", 0, "1:!parse;2:3|4;3:5|6;" },
-    { "quote closed at the next line start", "\"a\n\"b\nc\n", 0, "1:!parse;3:c;" },
-    { "quote reopened by a later row", "\"abc\nx,\"y\"\nz\n", 0, "1:!parse;3:z;" },
-    { "quote closed by a later row is a field", "\"abc\ndef,1\nxyz\",2\n3,4\n", 0,
-      "1:\"abc\\ndef,1\\nxyz\"|2;4:3|4;" },
+    {"text after closing quote", "\"abc\"x,1\nok,2\n", 0, "1:!parse;2:ok|2;"},
+    {"space after closing quote", "\"abc\" ,1\nok\n", 0, "1:!parse;2:ok;"},
+    {"cr after closing quote without lf", "\"a\"\rb\nok\n", 0, "1:!parse;2:ok;"},
+    {"error later in the record", "a,\"b\"c,d\ne\n", 0, "1:!parse;2:e;"},
+    {"one error per record", "\"a\"x,\"b\"y\nok\n", 0, "1:!parse;2:ok;"},
+    {"quoted newline in a discarded record", "\"a\"x,\"p\nq\",r\nok\n", 0,
+     "1:!parse;3:ok;"},
+    {"unterminated quote at end", "a,b\n\"c,d\ne,f\ng,h\n", 0,
+     "1:a|b;2:!parse;3:e|f;4:g|h;"},
+    {"unterminated quote, no newline", "a\n\"bc", 0, "1:a;2:!parse;"},
+    {"unterminated quote with escapes", "a\n\"x\"\"y\nb,\"\"\"\"\nc,\"\"\n", 0,
+     "1:a;2:!parse;3:b|\"\"\";4:c|\"\";"},
+    {"escapes read again", "\"a\n\"\"b\nc", 0, "1:!parse;2:!parse;3:c;"},
+    {"unterminated quote in a later field", "1,\"2\n3,4\n5,6", 0, "1:!parse;2:3|4;3:5|6;"},
+    {"quote closed at the next line start", "\"a\n\"b\nc\n", 0, "1:!parse;3:c;"},
+    {"quote reopened by a later row", "\"abc\nx,\"y\"\nz\n", 0, "1:!parse;3:z;"},
+    {"quote closed by a later row is a field", "\"abc\ndef,1\nxyz\",2\n3,4\n", 0,
+     "1:\"abc\\ndef,1\\nxyz\"|2;4:3|4;"},
 };
 
 static void
 test_cases_from_buffer (void **state)
 {
-    (void) state;
+    (void)state;
     for (size_t i = 0; i < sizeof s_cases / sizeof s_cases[0]; i++) {
         const csv_case_t *c = &s_cases[i];
         size_t size = c->size ? c->size : strlen (c->input);
@@ -242,7 +261,7 @@ test_cases_from_buffer (void **state)
 static void
 test_cases_from_file (void **state)
 {
-    (void) state;
+    (void)state;
     for (size_t i = 0; i < sizeof s_cases / sizeof s_cases[0]; i++) {
         const csv_case_t *c = &s_cases[i];
         size_t size = c->size ? c->size : strlen (c->input);
@@ -271,15 +290,15 @@ add_padding (text_t *text, size_t size, uint64_t *lines)
 static void
 test_cases_across_read_boundary (void **state)
 {
-    (void) state;
+    (void)state;
     for (size_t i = 0; i < sizeof s_cases / sizeof s_cases[0]; i++) {
         const csv_case_t *c = &s_cases[i];
         if (c->size || !memcmp (c->input, "\xEF\xBB\xBF", 3))
-            continue;           /* NUL and BOM cases: not position-independent */
+            continue; /* NUL and BOM cases: not position-independent */
         size_t size = strlen (c->input);
         char *expected = transcript_of_buffer (c->input, size);
         for (size_t shift = 0; shift <= size + 1; shift++) {
-            text_t input = { 0 };
+            text_t input = {0};
             uint64_t lines = 0;
             add_padding (&input, READ_SIZE - shift, &lines);
             text_add (&input, c->input, size);
@@ -297,7 +316,7 @@ test_cases_across_read_boundary (void **state)
 static void
 test_line_numbers_and_messages (void **state)
 {
-    (void) state;
+    (void)state;
     const char *input = "h1,h2\r\n\"multi\r\nline\",x\r\n\r\n\"open,y\r\nnext,row\r\n";
     csv_reader_t *reader = csv_reader_new_buffer (input, strlen (input));
     const csv_field_t *fields;
@@ -326,7 +345,7 @@ test_line_numbers_and_messages (void **state)
     assert_int_equal (csv_reader_next (reader, &fields, &count, &line), 0);
     assert_int_equal (csv_reader_offset (reader), strlen (input));
     csv_reader_destroy (&reader);
-    csv_reader_destroy (&reader);        /* idempotent */
+    csv_reader_destroy (&reader); /* idempotent */
 }
 
 /* Runs input from a buffer and from a file; both must give expected. */
@@ -346,9 +365,9 @@ check_both (const char *name, const text_t *input, const char *expected)
 static void
 test_limits (void **state)
 {
-    (void) state;
-    text_t input = { 0 };
-    text_t expected = { 0 };
+    (void)state;
+    text_t input = {0};
+    text_t expected = {0};
 
     /* YW_MAX_COLUMNS columns pass, one more is an error */
     for (int columns = YW_MAX_COLUMNS; columns <= YW_MAX_COLUMNS + 1; columns++) {
@@ -368,7 +387,7 @@ test_limits (void **state)
     }
 
     /* A field of YW_MAX_FIELD bytes passes (also before CRLF), one more not */
-    const char *shapes[] = { "u", "u\r", "q", "q\r" };
+    const char *shapes[] = {"u", "u\r", "q", "q\r"};
     for (size_t s = 0; s < 4; s++)
         for (size_t size = YW_MAX_FIELD; size <= YW_MAX_FIELD + 1; size++) {
             input.size = expected.size = 0;
@@ -433,10 +452,10 @@ test_limits (void **state)
 static void
 test_unterminated_quote_damage (void **state)
 {
-    (void) state;
+    (void)state;
     /* No quote anywhere after it: resumes at the end of its line */
-    text_t input = { 0 };
-    text_t expected = { 0 };
+    text_t input = {0};
+    text_t expected = {0};
     text_add (&input, "a,\"b\n", 5);
     text_add (&expected, "1:!toobig;", 10);
     for (int i = 0; i < 5000; i++) {
@@ -480,24 +499,27 @@ test_unterminated_quote_damage (void **state)
 static void
 test_round_trip (void **state)
 {
-    (void) state;
+    (void)state;
     static const char alphabet[] = "ab ,\"\n\r\xC2\xB3\x95\x32\x82\x36";
     srand (4180);
-    text_t input = { 0 };
-    text_t expected = { 0 };
+    text_t input = {0};
+    text_t expected = {0};
     text_add (&expected, "", 0);
     uint64_t line = 1;
     for (int record = 0; record < 20000; record++) {
         int fields = 1 + rand () % 20;
-        text_printf (&expected, "%llu:", (unsigned long long) line);
+        text_printf (&expected, "%llu:", (unsigned long long)line);
         for (int f = 0; f < fields; f++) {
             char value[32];
             int size = rand () % 12;
             for (int i = 0; i < size; i++)
                 value[i] = alphabet[rand () % (sizeof alphabet - 1)];
-            bool quote = size == 0 ? fields == 1 : rand () % 4 == 0
-                         || memchr (value, ',', (size_t) size) || memchr (value, '"', (size_t) size)
-                         || memchr (value, '\n', (size_t) size) || memchr (value, '\r', (size_t) size);
+            bool quote = size == 0
+                             ? fields == 1
+                             : rand () % 4 == 0 || memchr (value, ',', (size_t)size) ||
+                                   memchr (value, '"', (size_t)size) ||
+                                   memchr (value, '\n', (size_t)size) ||
+                                   memchr (value, '\r', (size_t)size);
             if (f) {
                 text_add (&input, ",", 1);
                 text_add (&expected, "|", 1);
@@ -538,8 +560,8 @@ test_round_trip (void **state)
 static void
 test_read_error (void **state)
 {
-    (void) state;
-    FILE *file = fopen ("/", "r");      /* a directory: fread fails */
+    (void)state;
+    FILE *file = fopen ("/", "r"); /* a directory: fread fails */
     if (!file)
         skip ();
     csv_reader_t *reader = csv_reader_new (file);
@@ -556,8 +578,8 @@ test_read_error (void **state)
 static void
 test_offset_progress (void **state)
 {
-    (void) state;
-    text_t input = { 0 };
+    (void)state;
+    text_t input = {0};
     for (int i = 0; i < 50000; i++)
         text_printf (&input, "%d,row %d\n", i, i);
     FILE *file = file_of (input.data, input.size);
