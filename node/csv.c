@@ -226,10 +226,15 @@ s_count_byte (const char *data, size_t size, char byte)
 
 /* A quoted field was cut short (too long, or the input ended inside it):
    resume parsing at the first LF inside it, by replaying the field's bytes
-   after that LF before the rest of the input. */
+   after that LF before the rest of the input.
+
+   This never happens during a replay, so replays do not nest: a field read
+   from the replay stores at most the replayed bytes, fewer than
+   YW_MAX_FIELD, and the input cannot end inside the replay. */
 static void
 s_resync_quoted (csv_reader_t *self)
 {
+    assert (!self->replaying);
     const char *content = self->record + self->field_start;
     size_t size = self->record_size - self->field_start;
     const char *newline = memchr (content, '\n', size);
@@ -243,28 +248,23 @@ s_resync_quoted (csv_reader_t *self)
         self->quote_offset + 1 + skipped + s_count_byte (content, skipped, '"');
     const char *tail = content + skipped;
     size_t tail_size = size - skipped;
-    size_t rest = self->replaying ? (size_t)(self->end - self->pos) : 0;
-    size_t replay_size = tail_size + s_count_byte (tail, tail_size, '"') + rest;
+    size_t replay_size = tail_size + s_count_byte (tail, tail_size, '"');
 
-    char *replay = yw_malloc (replay_size ? replay_size : 1);
-    char *out = replay;
+    free (self->replay);
+    self->replay = yw_malloc (replay_size ? replay_size : 1);
+    char *out = self->replay;
     for (size_t i = 0; i < tail_size; i++) {
         *out++ = tail[i];
         if (tail[i] == '"')
             *out++ = '"';
     }
-    memcpy (out, self->pos, rest);
-    if (!self->replaying) {
-        self->saved_base = self->base;
-        self->saved_pos = self->pos;
-        self->saved_end = self->end;
-        self->saved_offset = self->base_offset;
-        self->replaying = true;
-    }
-    free (self->replay);
-    self->replay = replay;
-    self->base = self->pos = replay;
-    self->end = replay + replay_size;
+    self->saved_base = self->base;
+    self->saved_pos = self->pos;
+    self->saved_end = self->end;
+    self->saved_offset = self->base_offset;
+    self->replaying = true;
+    self->base = self->pos = self->replay;
+    self->end = self->replay + replay_size;
     self->base_offset = offset;
     self->line = self->quote_line + 1;
     self->state = S_RECORD;
