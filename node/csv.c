@@ -402,11 +402,10 @@ csv_reader_next (csv_reader_t *self, const csv_field_t **fields, size_t *count,
                 continue;
             }
             rc = s_end_of_input (self);
-            if (rc == 0 && self->state == S_RECORD && self->pos == self->end &&
-                !self->replaying)
-                return 0;
+            if (rc == 0 && self->replaying)
+                continue; /* an unterminated quote in a discarded record */
             if (rc == 0)
-                continue;
+                return 0;
             goto done;
         }
         const char *pos = self->pos;

@@ -55,18 +55,11 @@ s_fail (jsonl_reader_t *self, int code, const char *format, ...)
     return code;
 }
 
-static jsonl_reader_t *
-s_new (void)
-{
-    jsonl_reader_t *self = yw_calloc (1, sizeof *self);
-    return self;
-}
-
 jsonl_reader_t *
 jsonl_reader_new (FILE *file)
 {
     assert (file);
-    jsonl_reader_t *self = s_new ();
+    jsonl_reader_t *self = yw_calloc (1, sizeof *self);
     self->file = file;
     self->chunk = yw_malloc (S_READ_SIZE);
     self->line_cap = S_LINE_SIZE;
@@ -78,7 +71,7 @@ jsonl_reader_t *
 jsonl_reader_new_buffer (const char *data, size_t size)
 {
     assert (data || size == 0);
-    jsonl_reader_t *self = s_new ();
+    jsonl_reader_t *self = yw_calloc (1, sizeof *self);
     static const char empty[1] = "";
     self->base = self->pos = data ? data : empty;
     self->end = self->base + size;
