@@ -95,9 +95,9 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
     csv_reader_destroy (&reader);
 
     /* The same bytes through the FILE path ("r": fmemopen does not write) */
-    FILE *file = fmemopen ((void *) data, size, "r");
+    FILE *file = fmemopen ((void *)data, size, "r");
     if (!file)
-        return 0;   /* size 0 on some libcs */
+        return 0; /* size 0 on some libcs */
     reader = csv_reader_new (file);
     uint64_t from_file = s_read_all (reader, data, size);
     csv_reader_destroy (&reader);
