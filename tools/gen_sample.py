@@ -579,6 +579,7 @@ BODY_SURFACES = {
     'K21': ['K21', '中型普通客车', '中型客车'],
     'K11': ['K11', '大型普通客车', '大型客车'],
 }
+NEXT_STATUS = {'在用': '待处置', '停用': '待处置', '待处置': '已处置', '已处置': '已处置'}
 PROPERTY_SURFACES = {
     '有证': ['有证'] * 4 + ['已办证', '有'],
     '无证': ['无证'] * 3 + ['未办证', '无'],
@@ -855,9 +856,20 @@ class VehicleMaker:
             status = '在用' if s < 50 else '停用' if s < 60 else '待处置' if s < 85 else '已处置'
         else:
             status = '在用' if s < 90 else '停用' if s < 94 else '待处置' if s < 98 else '已处置'
+        revision = ctx.args.revision
+        if revision:
+            # later exports: cars in use run on, some are retired and disposed of
+            km += revision * (1500 + (h >> 30) % 4000) if status == '在用' else 0
+            for r in range(1, revision + 1):
+                if mix(g * 64 + r) % 100 < 5:
+                    status = NEXT_STATUS[status]
         plate = self.plate(g, energy, unit.police and category == '执法执勤用车' and (h >> 61) & 1)
         return (plate, vin, category, body, energy, brand, ml, price_yuan * 100, day, status,
-                km, unit, year)
+                km, unit, year, mix(g * 8 + 6))
+
+    def absent(self, g):
+        """True if object g is no longer exported (disposed of, --revision >= 1)."""
+        return self.ctx.args.revision > 0 and self.car(g)[9] == '已处置'
 
     def plate(self, g, energy, police):
         ctx = self.ctx
@@ -890,15 +902,21 @@ class VehicleMaker:
         return ctx.prov_abbr + letter + body
 
     def good(self, g, rnd):
-        """A good row of object g, with the harmless mess agencies write."""
+        """A good row of object g, with the harmless mess agencies write.
+        Choices that change a normalized value (an optional field left empty,
+        1.8T for 1798 ml) come from hc, the object's own hash, so an object
+        normalizes to the same record whatever the seed; only the form of
+        the values comes from rnd."""
         ctx = self.ctx
         (plate, vin, category, body, energy, brand, ml, price, day, status, km, unit,
-         year) = self.car(g)
+         year, hc) = self.car(g)
         bits = rnd.getrandbits(64)
         b2 = rnd.getrandbits(64)
         # plate
         p = bits & 1023
-        if p < 40:
+        if hc & 127 < 2:
+            plate = ''               # not yet registered: plate is optional
+        elif p < 40:
             plate = fullwidth(plate)
         elif p < 60:
             plate = plate[:2] + ' ' + plate[2:]
@@ -908,8 +926,6 @@ class VehicleMaker:
             plate = plate + ' '
         elif p < 100:
             plate = '\u3000' + plate
-        elif p < 110:
-            plate = ''               # not yet registered: plate is optional
         # VIN
         p = (bits >> 10) & 1023
         if p < 60:
@@ -932,7 +948,7 @@ class VehicleMaker:
         if (bits >> 60) == 0:
             sta = ' ' + sta + ' '
         # displacement
-        p = b2 & 127
+        p = (hc >> 7) & 127
         if ml == 0:
             disp = '' if p < 80 else '0'
         else:
@@ -944,9 +960,11 @@ class VehicleMaker:
         if (b2 >> 14) & 63 == 0:
             pr = fullwidth(pr)
         dt = self.date_tables[(b2 >> 20) % len(self.date_tables)][day]
-        p = (b2 >> 28) % 100
+        p = (b2 >> 28) % 92
         odo = (str(km) if p < 55 else '{:,}公里'.format(km) if p < 70 else wan(km, '万公里')
-               if p < 80 else '%dkm' % km if p < 92 else '')
+               if p < 80 else '%dkm' % km)
+        if (hc >> 14) % 100 < 8:
+            odo = ''                 # not recorded
         # unit code and region
         uscc = unit.uscc
         p = (b2 >> 35) & 255
@@ -957,7 +975,7 @@ class VehicleMaker:
         elif p < 18:
             uscc = fullwidth(uscc)
         region = region_text(ctx, (b2 >> 43) & 255)
-        brand_text = brand if (b2 >> 51) & 63 else brand.replace('牌', '牌 ', 1)
+        brand_text = brand if (hc >> 21) & 31 else brand.replace('牌', '牌 ', 1)
         remark = ''
         p = (b2 >> 57) & 127
         if p < 4:
@@ -1040,21 +1058,25 @@ class OfficeMaker:
         lng = lng0 + (((h >> 3) & 0xFFF) / 4095 - 0.5) * 0.08
         lat = lat0 + (((h >> 15) & 0xFFF) / 4095 - 0.5) * 0.06
         return (unit, name, address, annex, cert, land, area, office, service, equipment,
-                auxiliary, certified, year_built, floors, lng, lat)
+                auxiliary, certified, year_built, floors, lng, lat,
+                mix(g * 8 + 6 + int(ctx.region) * 64))
 
     def good(self, g, rnd):
+        """A good row of building g; as for vehicles, choices that change a
+        normalized value come from hc (the object's hash), forms from rnd."""
         (unit, name, address, annex, cert, land, area, office, service, equipment, auxiliary,
-         certified, year_built, floors, lng, lat) = self.building(g)
+         certified, year_built, floors, lng, lat, hc) = self.building(g)
         bits = rnd.getrandbits(64)
         b2 = rnd.getrandbits(64)
         newlines = 0
         p = bits & 127
         if annex:
-            if p < 50:
+            q = hc % 10
+            if q < 5:
                 address = address + annex
-            elif p < 90:
+            elif q < 8:
                 address = address + ',' + annex          # a comma: the field is quoted
-            elif p < 100:
+            elif p < 40:
                 address = address + '\n' + annex         # a line break inside the cell
                 newlines = 1
             else:
@@ -1070,7 +1092,7 @@ class OfficeMaker:
             elif p < 16:
                 cert = fullwidth(cert)
         land_text = ''
-        p = (bits >> 19) % 100
+        p = (hc >> 4) % 100
         if p < 20:
             # 亩 (2000/3 m2): written to 2 decimals, so the value is approximate
             land_text = '%.2f亩' % (land / 100 / (2000 / 3))
@@ -1079,25 +1101,29 @@ class OfficeMaker:
         area_pick = (bits >> 33) % 100
         texts = [area_text(a, (area_pick + 7 * k) % 100) if a or k == 0 else ''
                  for k, a in enumerate((area, office, service, equipment, auxiliary))]
-        if (bits >> 40) % 100 < 8:
+        if (hc >> 11) % 100 < 8:
             texts[3] = ''            # rooms not broken down
             texts[4] = ''
         s = PROPERTY_SURFACES['有证' if certified else '无证']
         prop = s[(bits >> 47) % len(s)]
-        p = (bits >> 52) % 100
+        p = (bits >> 52) % 94
         year = (str(year_built) if p < 60 else '%d年' % year_built if p < 80 else
-                '%d.0' % year_built if p < 88 else '%d-01-01' % year_built if p < 94 else '')
-        p = (bits >> 59) % 32
-        fl = str(floors) if p < 22 else '%d层' % floors if p < 28 else ''
+                '%d.0' % year_built if p < 88 else '%d-01-01' % year_built)
+        if (hc >> 18) % 100 < 6:
+            year = ''
+        p = (bits >> 59) % 28
+        fl = str(floors) if p < 22 else '%d层' % floors
+        if (hc >> 25) % 100 < 10:
+            fl = ''
         p = b2 % 100
-        if p < 70:
+        if (hc >> 32) % 100 < 12:
+            lng_t, lat_t = '', ''      # not surveyed
+        elif p < 70:
             lng_t, lat_t = '%.6f' % lng, '%.6f' % lat
-        elif p < 82:
-            lng_t, lat_t = '%.4f°' % lng, '%.4f°' % lat
-        elif p < 88:
-            lng_t, lat_t = 'E%.5f' % lng, 'N%.5f' % lat
+        elif p < 85:
+            lng_t, lat_t = '%.6f°' % lng, '%.6f°' % lat
         else:
-            lng_t, lat_t = '', ''
+            lng_t, lat_t = 'E%.6f' % lng, 'N%.6f' % lat
         uscc = unit.uscc
         p = (b2 >> 7) & 255
         if p < 8:
@@ -1187,32 +1213,35 @@ class ReceptionMaker:
         total = meal_cost + hotel + transport + other
         letter = '%s函〔%d〕%d号' % (abbr, year, 1 + (h >> 24) % 120)
         return (unit, filing_no, guest, start, end, n, staff, meals, room_nights, meal_cost,
-                hotel, transport, other, total, letter, filed)
+                hotel, transport, other, total, letter, filed,
+                mix(g * 8 + 6 + int(ctx.region) * 64))
 
     def good(self, g, rnd):
+        """A good row of filing g; as for vehicles, choices that change a
+        normalized value come from hc (the object's hash), forms from rnd."""
         (unit, filing_no, guest, start, end, n, staff, meals, room_nights, meal_cost, hotel,
-         transport, other, total, letter, filed) = self.filing(g)
+         transport, other, total, letter, filed, hc) = self.filing(g)
         bits = rnd.getrandbits(64)
         b2 = rnd.getrandbits(64)
         tables = self.date_tables
         st = tables[bits % len(tables)][start]
-        en = '' if end == start and (bits >> 6) & 3 == 0 else tables[(bits >> 8) % len(tables)][end]
-        fi = tables[(bits >> 14) % len(tables)][filed] if (bits >> 20) & 15 else ''
+        en = '' if end == start and hc & 3 == 0 else tables[(bits >> 8) % len(tables)][end]
+        fi = tables[(bits >> 14) % len(tables)][filed] if (hc >> 2) & 15 else ''
         p = (bits >> 24) % 100
         guests = str(n) if p < 70 else '%d人' % n
         staff_t = str(staff) if p < 80 else '%d人' % staff
         meals_t = str(meals) if p < 75 else '%d餐' % meals if p < 90 else '%d次' % meals
-        nights_t = str(room_nights) if room_nights or p < 50 else ''
+        nights_t = str(room_nights) if room_nights or (hc >> 6) & 1 else ''
         pick = (bits >> 32) % 100
-        costs = [money_text(c, (pick + 13 * k) % 100) if c else ('0' if (bits >> 40) & 1 else '')
+        costs = [money_text(c, (pick + 13 * k) % 100) if c else ('0' if (hc >> 7) & 1 else '')
                  for k, c in enumerate((meal_cost, hotel, transport, other))]
         total_t = money_text(total, (pick + 29) % 100)
-        p = (bits >> 41) % 100
+        p = (hc >> 8) % 100
         if p < 4:
             costs = ['', '', '', '']   # only the total is known
         elif p < 8:
             total_t = ''               # no total written
-        letter_t = letter if (bits >> 48) % 10 else ''
+        letter_t = letter if (hc >> 15) % 10 else ''
         fno = filing_no if (bits >> 52) % 16 else ' ' + filing_no
         uscc = unit.uscc
         p = b2 & 255
@@ -1221,7 +1250,7 @@ class ReceptionMaker:
         elif p < 12:
             uscc = fullwidth(uscc)
         region = region_text(self.ctx, (b2 >> 8) & 255)
-        guest_t = guest if (b2 >> 16) & 31 else guest + '调研组'
+        guest_t = guest if (hc >> 20) & 31 else guest + '调研组'
         remark = ''
         p = (b2 >> 21) & 127
         if p < 5:
@@ -1669,8 +1698,15 @@ def generate(args, regions, out, truth=None, check=None):
     offset = args.id_offset
     random_ = rnd.random
     truth_lines = []
+    absent = getattr(maker, 'absent', None) if args.revision else None
     for i in range(args.rows):
         g = offset + i
+        if absent and absent(g):
+            counts['absent'] = counts.get('absent', 0) + 1
+            if truth is not None:
+                truth_lines.append('0\tabsent\t\tobject %d disposed of by revision %d\n'
+                                   % (g, args.revision))
+            continue
         r = random_()
         if r < bad_rate:
             row = maker.good(g, rnd)
@@ -1844,6 +1880,9 @@ def parse_args(argv):
     ap.add_argument('--seed', type=int, default=1)
     ap.add_argument('--id-offset', type=int, default=0,
                     help='object number of the first row (default 0)')
+    ap.add_argument('--revision', type=int, default=0,
+                    help='vehicles: the export N periods later - odometers grow, some cars '
+                         'are retired, disposed cars are left out (default 0)')
     ap.add_argument('--out', default='-', help='output file, - for stdout')
     ap.add_argument('--truth', default=None,
                     help='write line<TAB>expected<TAB>field<TAB>note per row to this file')
@@ -1866,7 +1905,9 @@ def parse_args(argv):
         if args.format == 'jsonl' and args.encoding != 'utf-8':
             ap.error('JSON lines are UTF-8 (RFC 8259); --encoding %s applies to CSV only'
                      % args.encoding)
-        if args.rows < 0 or not 0 <= args.bad_rate <= 1 or not 0 <= args.dup_rate <= 1 \
+        if args.revision and args.kind != 'vehicle':
+            ap.error('--revision applies to --kind vehicle only')
+        if args.rows < 0 or args.revision < 0 or not 0 <= args.bad_rate <= 1 or not 0 <= args.dup_rate <= 1 \
                 or args.bad_rate + args.dup_rate > 1 or args.id_offset < 0:
             ap.error('--rows, --id-offset must be >= 0; --bad-rate, --dup-rate in 0..1')
     return args
