@@ -1713,6 +1713,8 @@ def generate(args, regions, out, truth=None, check=None):
             row.values[0] = str(i + 1)
             f = bad_types[int(random_() * len(bad_types))]
             row.expected, row.field, row.note = f(row, ix, rnd, ctx)
+            if row.raw is None:
+                row.newlines = sum(v.count('\n') for v in row.values)
         elif r < bad_rate + dup_rate and recent:
             # the same object again, written differently (a repeat in the export)
             og, oline = recent[int(random_() * len(recent))]
