@@ -1668,6 +1668,8 @@ class Writer:
         text = self.buf.getvalue()
         self.buf.seek(0)
         self.buf.truncate(0)
+        if self.encoding == 'gbk':
+            text = text.replace('\u00a5', '\uffe5')   # GBK has only the full-width ￥
         data = text.encode(self.encoding, self.codec_errors)
         if BAD_MARK in text:
             data = data.replace(BAD_MARK.encode(self.encoding), BAD_BYTE)
