@@ -446,15 +446,15 @@ s_normalize (const char *in, size_t len, bool code, char *out, size_t out_size,
         }
         rc = s_put_run (&w, p + start, i - start, detail);
         if (rc != YW_R_OK)
-            goto failed;
+            break;
         mark = SIZE_MAX;
     }
-    if (w.full) {
+    if (w.full || rc != YW_R_OK) {
         /* An encoding error anywhere still wins: it says more */
         size_t bad = s_utf8_check (p, len, i);
         if (bad < len)
             rc = s_bad_byte (p, bad, detail);
-        else {
+        else if (rc == YW_R_OK) {
             rc = YW_R_TOO_LONG;
             s_detail (detail, "longer than %zu bytes", out_size ? out_size - 1 : 0);
         }
@@ -657,6 +657,17 @@ s_excel_date (long serial, int32_t *out, char *detail)
     return s_check_date (year, month, day, out, detail);
 }
 
+/* What follows a date is neither nothing nor a time of day. */
+static int
+s_bad_rest (const char *rest, char *detail)
+{
+    if (rest[0] == ' ' || rest[0] == 'T' || rest[0] == 't' || s_is_digit (rest[0]))
+        s_detail (detail, "bad time of day");
+    else
+        s_detail (detail, "not a date");
+    return YW_R_DATE_FORMAT;
+}
+
 /* A date in normalized text (NUL-terminated). */
 static int
 s_parse_date (const char *text, int32_t *out, char *detail)
@@ -696,10 +707,8 @@ s_parse_date (const char *text, int32_t *out, char *detail)
     }
     if (digits == 8 && (*end == ' ' || *end == 'T')) {
         int value = s_read_int (&p, 8, 8);
-        if (!s_time_valid (p)) {
-            s_detail (detail, "bad time of day");
-            return YW_R_DATE_FORMAT;
-        }
+        if (!s_time_valid (p))
+            return s_bad_rest (p, detail);
         return s_check_date (value / 10000, value / 100 % 100, value % 100, out, detail);
     }
     if (digits != 4) {
@@ -742,10 +751,8 @@ s_parse_date (const char *text, int32_t *out, char *detail)
         s_detail (detail, "not a date");
         return YW_R_DATE_FORMAT;
     }
-    if (!s_time_valid (p)) {
-        s_detail (detail, "bad time of day");
-        return YW_R_DATE_FORMAT;
-    }
+    if (!s_time_valid (p))
+        return s_bad_rest (p, detail);
     return s_check_date (year, month, day, out, detail);
 }
 
@@ -1010,7 +1017,7 @@ static bool
 s_skip_nocase (const char **p, const char *name)
 {
     size_t len = strlen (name);
-    if (strnlen (*p, len) < len || !s_unit_is (*p, len, name))
+    if (!s_unit_is (*p, len, name)) /* stops at the NUL of a shorter *p */
         return false;
     *p += len;
     return true;

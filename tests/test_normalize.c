@@ -405,6 +405,11 @@ test_text_long_runs (void **state)
     char detail[YW_NORM_DETAIL];
     assert_int_equal (codebook_norm_text (in, len, out, sizeof out, detail), YW_R_TOO_LONG);
     assert_string_equal (detail, "more than 256 combining characters in a row");
+    /* but bad UTF-8 after them still says so */
+    memcpy (in + len, "x\xFF", 2);
+    assert_int_equal (codebook_norm_text (in, len + 2, out, sizeof out, detail),
+                      YW_R_BAD_ENCODING);
+    assert_string_equal (detail, "invalid UTF-8 at byte 602");
     /* A long ASCII field */
     memset (in, 'x', 4096);
     assert_int_equal (codebook_norm_text (in, 4096, out, sizeof out, NULL), YW_R_OK);
@@ -504,7 +509,9 @@ static const int_case_t s_date_cases[] = {
     {"2021-07-03 25:00", YW_R_DATE_FORMAT, 0, "bad time of day"},
     {"2021-07-03 10:60", YW_R_DATE_FORMAT, 0, NULL},
     {"2021-07-03 10", YW_R_DATE_FORMAT, 0, NULL},
-    {"2021-07-03x", YW_R_DATE_FORMAT, 0, NULL},
+    {"2021-07-03x", YW_R_DATE_FORMAT, 0, "not a date"},
+    {"2021.7.3.", YW_R_DATE_FORMAT, 0, "not a date"},
+    {"2021年7月3日星期六", YW_R_DATE_FORMAT, 0, "not a date"},
     {"2021-07-03 10:20:00 extra", YW_R_DATE_FORMAT, 0, NULL},
     {"July 3, 2021", YW_R_DATE_FORMAT, 0, "not a date"},
     {"-44380", YW_R_DATE_FORMAT, 0, NULL},
