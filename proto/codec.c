@@ -17,10 +17,10 @@ static const ProtobufCMessageDescriptor *
 s_body_descriptor (yw_kind_t kind)
 {
     switch (kind) {
-        case YW_KIND_VEHICLE:          return &yiwang__vehicle__descriptor;
-        case YW_KIND_OFFICE_BUILDING:  return &yiwang__office_building__descriptor;
+        case YW_KIND_VEHICLE: return &yiwang__vehicle__descriptor;
+        case YW_KIND_OFFICE_BUILDING: return &yiwang__office_building__descriptor;
         case YW_KIND_RECEPTION_FILING: return &yiwang__reception_filing__descriptor;
-        default:                       return NULL;
+        default: return NULL;
     }
 }
 
@@ -43,21 +43,16 @@ s_body_from_record (const yw_record_t *record, s_body_t *body,
         if (field->kind != record->kind)
             continue;
         const ProtobufCFieldDescriptor *pf =
-            protobuf_c_message_descriptor_get_field (desc, (unsigned) field->proto_number);
-        void *member = (char *) body + pf->offset;
+            protobuf_c_message_descriptor_get_field (desc, (unsigned)field->proto_number);
+        void *member = (char *)body + pf->offset;
         const void *value = yw_field_cptr (record, field);
         switch (pf->type) {
             case PROTOBUF_C_TYPE_STRING:
-                *(const char **) member = (const char *) value;
+                *(const char **)member = (const char *)value;
                 break;
-            case PROTOBUF_C_TYPE_INT64:
-                *(int64_t *) member = *(const int64_t *) value;
-                break;
-            case PROTOBUF_C_TYPE_INT32:
-                *(int32_t *) member = *(const int32_t *) value;
-                break;
-            default:
-                break;
+            case PROTOBUF_C_TYPE_INT64: *(int64_t *)member = *(const int64_t *)value; break;
+            case PROTOBUF_C_TYPE_INT32: *(int32_t *)member = *(const int32_t *)value; break;
+            default: break;
         }
     }
 }
@@ -67,15 +62,15 @@ s_encode (const yw_record_t *record, bool canonical, uint8_t *out, size_t out_si
 {
     Yiwang__Record message = YIWANG__RECORD__INIT;
     s_body_t body;
-    message.object_code = (char *) record->object_code;
-    message.kind = (Yiwang__Kind) record->kind;
-    message.region_code = (char *) record->region_code;
-    message.unit_code = (char *) record->unit_code;
+    message.object_code = (char *)record->object_code;
+    message.kind = (Yiwang__Kind)record->kind;
+    message.region_code = (char *)record->region_code;
+    message.unit_code = (char *)record->unit_code;
     if (!canonical) {
-        message.origin_node = (char *) record->origin_node;
+        message.origin_node = (char *)record->origin_node;
         message.version = record->version;
         message.deleted = record->deleted;
-        message.content_hash.data = (uint8_t *) record->content_hash;
+        message.content_hash.data = (uint8_t *)record->content_hash;
         bool has_hash = false;
         for (size_t i = 0; i < YW_HASH_SIZE; i++)
             has_hash |= record->content_hash[i] != 0;
@@ -102,7 +97,7 @@ s_encode (const yw_record_t *record, bool canonical, uint8_t *out, size_t out_si
     size_t size = yiwang__record__get_packed_size (&message);
     if (size > out_size)
         return YW_ETOOBIG;
-    return (int) yiwang__record__pack (&message, out);
+    return (int)yiwang__record__pack (&message, out);
 }
 
 int
@@ -119,10 +114,50 @@ codec_record_hash (const yw_record_t *record, uint8_t *hash)
     /* Every string field is bounded by its buffer, so a record always fits. */
     if (size < 0)
         size = 0;
-    SHA256 (buffer, (size_t) size, hash);
+    SHA256 (buffer, (size_t)size, hash);
 }
 
-/* Copies a decoded string into a fixed buffer; refuses what does not fit. */
+/* Offset of the first byte of text[0..len) that is not well-formed UTF-8
+   (RFC 3629: no overlong forms, surrogates or code points past U+10FFFF),
+   or len. protobuf-c 1.4 does not check proto3 strings while unpacking. */
+static size_t
+s_utf8_bad (const unsigned char *text, size_t len)
+{
+    size_t i = 0;
+    while (i < len) {
+        unsigned char c = text[i];
+        size_t need;
+        unsigned char low = 0x80, high = 0xBF;
+        if (c < 0x80) {
+            i++;
+            continue;
+        }
+        if (c >= 0xC2 && c <= 0xDF)
+            need = 1;
+        else if (c >= 0xE0 && c <= 0xEF) {
+            need = 2;
+            low = c == 0xE0 ? 0xA0 : 0x80;
+            high = c == 0xED ? 0x9F : 0xBF;
+        }
+        else if (c >= 0xF0 && c <= 0xF4) {
+            need = 3;
+            low = c == 0xF0 ? 0x90 : 0x80;
+            high = c == 0xF4 ? 0x8F : 0xBF;
+        }
+        else
+            return i;
+        if (len - i <= need || text[i + 1] < low || text[i + 1] > high)
+            return i;
+        for (size_t k = 2; k <= need; k++)
+            if ((text[i + k] & 0xC0) != 0x80)
+                return i;
+        i += need + 1;
+    }
+    return len;
+}
+
+/* Copies a decoded string into a fixed buffer; refuses what does not fit
+   and what is not UTF-8. */
 static int
 s_copy_string (char *dest, size_t dest_size, const char *value, const char *name,
                char *error)
@@ -132,6 +167,12 @@ s_copy_string (char *dest, size_t dest_size, const char *value, const char *name
         if (error)
             snprintf (error, 128, "field %s: %zu bytes, at most %zu", name, len,
                       dest_size - 1);
+        return YW_EPARSE;
+    }
+    size_t bad = s_utf8_bad ((const unsigned char *)value, len);
+    if (bad < len) {
+        if (error)
+            snprintf (error, 128, "field %s: not UTF-8 at byte %zu", name, bad);
         return YW_EPARSE;
     }
     memcpy (dest, value ? value : "", len + 1);
@@ -146,39 +187,37 @@ s_body_to_record (const ProtobufCMessage *body, yw_record_t *record, char *error
         if (field->kind != record->kind)
             continue;
         const ProtobufCFieldDescriptor *pf = protobuf_c_message_descriptor_get_field (
-            body->descriptor, (unsigned) field->proto_number);
-        const void *member = (const char *) body + pf->offset;
+            body->descriptor, (unsigned)field->proto_number);
+        const void *member = (const char *)body + pf->offset;
         void *value = yw_field_ptr (record, field);
         switch (pf->type) {
             case PROTOBUF_C_TYPE_STRING: {
-                int rc = s_copy_string ((char *) value, field->size,
-                                        *(char *const *) member, field->name, error);
+                int rc = s_copy_string ((char *)value, field->size, *(char *const *)member,
+                                        field->name, error);
                 if (rc)
                     return rc;
-                if (((char *) value)[0])
+                if (((char *)value)[0])
                     record->present |= 1ull << i;
                 break;
             }
             case PROTOBUF_C_TYPE_INT64:
-                *(int64_t *) value = *(const int64_t *) member;
-                if (*(int64_t *) value)
+                *(int64_t *)value = *(const int64_t *)member;
+                if (*(int64_t *)value)
                     record->present |= 1ull << i;
                 break;
             case PROTOBUF_C_TYPE_INT32:
-                *(int32_t *) value = *(const int32_t *) member;
-                if (*(int32_t *) value)
+                *(int32_t *)value = *(const int32_t *)member;
+                if (*(int32_t *)value)
                     record->present |= 1ull << i;
                 break;
-            default:
-                break;
+            default: break;
         }
     }
     return 0;
 }
 
 int
-codec_record_decode (const uint8_t *data, size_t size, yw_record_t *record,
-                     char *error)
+codec_record_decode (const uint8_t *data, size_t size, yw_record_t *record, char *error)
 {
     yw_record_reset (record, YW_KIND_NONE);
     if (size > YW_RECORD_MAX_ENCODED) {
@@ -187,7 +226,6 @@ codec_record_decode (const uint8_t *data, size_t size, yw_record_t *record,
                       YW_RECORD_MAX_ENCODED);
         return YW_ETOOBIG;
     }
-    /* protobuf-c validates UTF-8 of proto3 string fields while unpacking. */
     Yiwang__Record *message = yiwang__record__unpack (NULL, size, data);
     if (!message) {
         if (error)
@@ -195,7 +233,7 @@ codec_record_decode (const uint8_t *data, size_t size, yw_record_t *record,
         return YW_EPARSE;
     }
     int rc = YW_EPARSE;
-    yw_kind_t kind = (yw_kind_t) message->kind;
+    yw_kind_t kind = (yw_kind_t)message->kind;
     const ProtobufCMessage *body = NULL;
     switch (message->body_case) {
         case YIWANG__RECORD__BODY_VEHICLE:
@@ -213,23 +251,22 @@ codec_record_decode (const uint8_t *data, size_t size, yw_record_t *record,
             if (kind != YW_KIND_RECEPTION_FILING)
                 goto mismatch;
             break;
-        default:
-            break;
+        default: break;
     }
     if (kind <= YW_KIND_NONE || kind >= YW_KIND_COUNT) {
         if (error)
-            snprintf (error, 128, "field kind: unknown kind %d", (int) kind);
+            snprintf (error, 128, "field kind: unknown kind %d", (int)kind);
         goto cleanup;
     }
     record->kind = kind;
     if ((rc = s_copy_string (record->object_code, sizeof record->object_code,
-                             message->object_code, "object_code", error))
-        || (rc = s_copy_string (record->region_code, sizeof record->region_code,
-                                message->region_code, "region_code", error))
-        || (rc = s_copy_string (record->unit_code, sizeof record->unit_code,
-                                message->unit_code, "unit_code", error))
-        || (rc = s_copy_string (record->origin_node, sizeof record->origin_node,
-                                message->origin_node, "origin_node", error)))
+                             message->object_code, "object_code", error)) ||
+        (rc = s_copy_string (record->region_code, sizeof record->region_code,
+                             message->region_code, "region_code", error)) ||
+        (rc = s_copy_string (record->unit_code, sizeof record->unit_code,
+                             message->unit_code, "unit_code", error)) ||
+        (rc = s_copy_string (record->origin_node, sizeof record->origin_node,
+                             message->origin_node, "origin_node", error)))
         goto cleanup;
     record->version = message->version;
     record->deleted = message->deleted;
@@ -251,7 +288,7 @@ codec_record_decode (const uint8_t *data, size_t size, yw_record_t *record,
 
 mismatch:
     if (error)
-        snprintf (error, 128, "field kind: body does not match kind %d", (int) kind);
+        snprintf (error, 128, "field kind: body does not match kind %d", (int)kind);
     rc = YW_EPARSE;
 cleanup:
     yiwang__record__free_unpacked (message, NULL);
