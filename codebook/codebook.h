@@ -43,6 +43,10 @@ void codebook_destroy (codebook_t **self_p);
    NULL if there is no such table. */
 const char *codebook_table_version (const codebook_t *self, const char *table);
 
+/* Name of the i-th table file in path order ("body_type", "regions",
+   "synonyms/energy_type" ...), or NULL past the last: for listings. */
+const char *codebook_table_at (const codebook_t *self, size_t index);
+
 /* --- regions -------------------------------------------------------------- */
 
 /* The region with exactly this current code, or NULL. */
@@ -77,13 +81,18 @@ const codebook_region_t *codebook_region_at (const codebook_t *self, size_t inde
 /* True if an enumeration table of that name exists ("vehicle_category" ...). */
 bool codebook_has_enum (const codebook_t *self, const char *table);
 
-/* Looks a value up in table: an exact standard code, an exact standard name,
-   or a synonym (synonyms/<table>.tsv). The value must already be normalized
-   (NFKC, trimmed). Returns the standard code, or NULL. */
+/* Looks a value up in table: a standard code, a standard name, or a synonym
+   (synonyms/<table>.tsv). The value must already be normalized (NFKC,
+   trimmed, inner spaces folded: codebook_norm_text); ASCII letters match
+   case-insensitively (k33 finds K33, phev finds PHEV's code), everything
+   else exactly. The tables keep values in that normal form and unique per
+   table ignoring ASCII case (codebook_new checks both). Returns the standard
+   code (upper-case), or NULL. No allocation; O(1) expected. */
 const char *codebook_enum_lookup (const codebook_t *self, const char *table,
                                   const char *value);
 
-/* The standard name of a code in table ("执法执勤用车"), or NULL. */
+/* The standard name of a code in table ("执法执勤用车"), or NULL (also for
+   a name or synonym given as code). ASCII case is ignored as above. */
 const char *codebook_enum_name (const codebook_t *self, const char *table,
                                 const char *code);
 

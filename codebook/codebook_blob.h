@@ -14,4 +14,11 @@ typedef struct {
 /* Terminated by an entry with path NULL. */
 extern const codebook_blob_t codebook_blobs[];
 
+typedef struct _codebook_t codebook_t;
+
+/* codebook_new () over other table files (same rules, same messages), for
+   tests of the table checks. The codebook copies what it keeps: blobs may be
+   freed after the call. */
+codebook_t *codebook_new_from_blobs (const codebook_blob_t *blobs);
+
 #endif
