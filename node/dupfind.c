@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "yw.h"
 
@@ -12,20 +13,22 @@ typedef struct {
     uint64_t line;
 } s_entry_t;
 
+#define S_RUN_BUFFER 512 /* entries read at a time from each run */
+
 typedef struct {
     FILE *file;
-    long begin;                 /* offset of the run's first entry */
-    size_t remaining;           /* entries not yet read */
-    s_entry_t buffer[512];
+    long begin;        /* offset of the run's next unread entry */
+    size_t remaining;  /* entries not yet read */
+    s_entry_t *buffer; /* S_RUN_BUFFER entries, only while merging */
     size_t size, next;
 } s_run_t;
 
 struct _dupfind_t {
     s_entry_t *entries;
     size_t capacity, count;
-    FILE *spill;                /* temporary file of sorted runs */
+    FILE *spill; /* temporary file of sorted runs */
     s_run_t *runs;
-    size_t run_count;
+    size_t run_count, run_cap;
 };
 
 static int
@@ -61,10 +64,32 @@ dupfind_destroy (dupfind_t **self_p)
     *self_p = NULL;
 }
 
+/* An anonymous file in $TMPDIR (else /tmp): tmpfile () ignores TMPDIR, and
+   an operator checking a large file must be able to send the runs to a disk
+   with room for them rather than a small tmpfs. */
+static FILE *
+s_temp_file (void)
+{
+    const char *dir = getenv ("TMPDIR");
+    if (!dir || !dir[0])
+        dir = "/tmp";
+    char path[4096];
+    if (snprintf (path, sizeof path, "%s/yiwang-dupfind-XXXXXX", dir) >= (int)sizeof path)
+        return NULL;
+    int fd = mkstemp (path);
+    if (fd < 0)
+        return NULL;
+    unlink (path);
+    FILE *file = fdopen (fd, "w+b");
+    if (!file)
+        close (fd);
+    return file;
+}
+
 static int
 s_spill (dupfind_t *self)
 {
-    if (!self->spill && !(self->spill = tmpfile ()))
+    if (!self->spill && !(self->spill = s_temp_file ()))
         return YW_EIO;
     qsort (self->entries, self->count, sizeof (s_entry_t), s_compare);
     if (fseek (self->spill, 0, SEEK_END) != 0)
@@ -72,7 +97,10 @@ s_spill (dupfind_t *self)
     long begin = ftell (self->spill);
     if (fwrite (self->entries, sizeof (s_entry_t), self->count, self->spill) != self->count)
         return YW_EIO;
-    self->runs = yw_realloc (self->runs, (self->run_count + 1) * sizeof (s_run_t));
+    if (self->run_count == self->run_cap) {
+        self->run_cap = self->run_cap ? 2 * self->run_cap : 16;
+        self->runs = yw_realloc (self->runs, self->run_cap * sizeof (s_run_t));
+    }
     s_run_t *run = &self->runs[self->run_count++];
     memset (run, 0, sizeof *run);
     run->file = self->spill;
@@ -105,15 +133,53 @@ s_run_peek (s_run_t *run)
         return &run->buffer[run->next];
     if (run->remaining == 0)
         return NULL;
-    size_t want = run->remaining < 512 ? run->remaining : 512;
-    if (fseek (run->file, run->begin, SEEK_SET) != 0
-        || fread (run->buffer, sizeof (s_entry_t), want, run->file) != want)
+    size_t want = run->remaining < S_RUN_BUFFER ? run->remaining : S_RUN_BUFFER;
+    if (fseek (run->file, run->begin, SEEK_SET) != 0 ||
+        fread (run->buffer, sizeof (s_entry_t), want, run->file) != want)
         return NULL;
-    run->begin += (long) (want * sizeof (s_entry_t));
+    run->begin += (long)(want * sizeof (s_entry_t));
     run->remaining -= want;
     run->size = want;
     run->next = 0;
     return &run->buffer[0];
+}
+
+/* True if run a's head sorts before run b's (both have one). */
+static bool
+s_run_less (s_run_t *runs, size_t a, size_t b)
+{
+    return s_compare (s_run_peek (&runs[a]), s_run_peek (&runs[b])) < 0;
+}
+
+static void
+s_heap_down (s_run_t *runs, size_t *heap, size_t size, size_t i)
+{
+    for (;;) {
+        size_t least = i, left = 2 * i + 1, right = left + 1;
+        if (left < size && s_run_less (runs, heap[left], heap[least]))
+            least = left;
+        if (right < size && s_run_less (runs, heap[right], heap[least]))
+            least = right;
+        if (least == i)
+            return;
+        size_t swap = heap[i];
+        heap[i] = heap[least];
+        heap[least] = swap;
+        i = least;
+    }
+}
+
+static void
+s_heap_push (s_run_t *runs, size_t *heap, size_t *size, size_t run)
+{
+    size_t i = (*size)++;
+    heap[i] = run;
+    while (i > 0 && s_run_less (runs, heap[i], heap[(i - 1) / 2])) {
+        size_t parent = (i - 1) / 2;
+        heap[i] = heap[parent];
+        heap[parent] = run;
+        i = parent;
+    }
 }
 
 int64_t
@@ -141,34 +207,40 @@ dupfind_finish (dupfind_t *self, dupfind_fn *report, void *arg)
     }
     if (self->count && s_spill (self))
         return YW_EIO;
-    /* k-way merge; runs are few (one per `capacity` rows), so a linear pick
-       of the smallest head is cheaper than keeping a heap. */
-    for (;;) {
-        s_run_t *best = NULL;
-        const s_entry_t *best_entry = NULL;
-        for (size_t r = 0; r < self->run_count; r++) {
-            const s_entry_t *head = s_run_peek (&self->runs[r]);
-            if (head && (!best_entry || s_compare (head, best_entry) < 0)) {
-                best = &self->runs[r];
-                best_entry = head;
-            }
-        }
-        if (!best)
-            break;
-        if (have_previous && !memcmp (best_entry->key, previous.key, DUPFIND_KEY)) {
+    /* k-way merge through a min-heap of runs keyed by their heads: a file of
+       n rows makes n / capacity runs, and a linear pick per row would cost
+       n x runs comparisons (quadratic in the file size). */
+    size_t *heap = yw_malloc (self->run_count * sizeof *heap);
+    size_t heap_size = 0;
+    for (size_t r = 0; r < self->run_count; r++) {
+        self->runs[r].buffer = yw_malloc (S_RUN_BUFFER * sizeof (s_entry_t));
+        if (s_run_peek (&self->runs[r]))
+            s_heap_push (self->runs, heap, &heap_size, r);
+    }
+    while (heap_size) {
+        s_run_t *best = &self->runs[heap[0]];
+        s_entry_t entry = *s_run_peek (best);
+        if (have_previous && !memcmp (entry.key, previous.key, DUPFIND_KEY)) {
             repeats++;
             if (report)
-                report (arg, previous.line, best_entry->line);
+                report (arg, previous.line, entry.line);
         }
         else {
-            previous = *best_entry;
+            previous = entry;
             have_previous = true;
         }
         best->next++;
+        if (!s_run_peek (best))
+            heap[0] = heap[--heap_size]; /* run done (or its read failed) */
+        s_heap_down (self->runs, heap, heap_size, 0);
     }
-    for (size_t r = 0; r < self->run_count; r++)
+    free (heap);
+    int64_t rc = repeats;
+    for (size_t r = 0; r < self->run_count; r++) {
         if (self->runs[r].remaining)
-            return YW_EIO;          /* a read failed part-way */
+            rc = YW_EIO; /* a read failed part-way */
+        free (self->runs[r].buffer);
+    }
     self->run_count = 0;
-    return repeats;
+    return rc;
 }

@@ -2,9 +2,10 @@
     memory.
 
     Keys are kept in a fixed in-memory buffer; when it fills, it is sorted and
-    written to a temporary file as a run, and dupfind_finish merges the runs.
-    Memory is the buffer plus a small read buffer per run, whatever the
-    number of rows: 1,000,000 rows with the default buffer make 4 runs.
+    written as a run to an anonymous temporary file in $TMPDIR (else /tmp),
+    and dupfind_finish merges the runs. Memory is the buffer (6 MiB by
+    default) plus a 12 KiB read buffer per run: 1,000,000 rows with the
+    default buffer make 4 runs, 100,000,000 rows 382 (under 5 MiB).
 */
 #ifndef YW_DUPFIND_H_INCLUDED
 #define YW_DUPFIND_H_INCLUDED
