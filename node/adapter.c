@@ -18,6 +18,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <utf8proc.h>
 #include <zmq.h>
 
 #include "yiwang.pb-c.h"
@@ -29,7 +30,8 @@ typedef enum { S_READY, S_IN_ROW, S_FINISHED, S_BROKEN } s_state_t;
    YW_MAX_COLUMNS fields, standard field names are short, and a rejection's
    strings are cut to S_REASON_MAX / YW_MAX_FIELD. */
 #define S_NAME_MAX 64
-#define S_REASON_MAX 64
+#define S_REASON_MAX 31  /* the node keeps 31 bytes of a reason code */
+#define S_SOURCE_MAX 255 /* ... and 255 of a source name */
 #define S_FIELD_BOUND(name, value) ((name) + (value) + 16)
 #define S_ROW_BOUND (YW_MAX_COLUMNS * S_FIELD_BOUND (S_NAME_MAX, YW_MAX_FIELD) + 32)
 #define S_FRAME_BUDGET (YW_MAX_FRAME - 64 * 1024) /* room for the batch header */
@@ -83,9 +85,11 @@ struct _adapter_t {
     size_t row_first;
     size_t row_text; /* text_size when the row began */
     size_t row_bytes;
-    const char *fault_field; /* set: the row goes as a TOO_LONG rejection */
+    const char *fault_field;  /* set: the row goes as a rejection instead */
+    const char *fault_reason; /* TOO_LONG or BAD_ENCODING */
     char fault_value[YW_MAX_FIELD + 1];
     char fault_message[S_ERROR_SIZE];
+    char scratch[YW_MAX_FIELD + 1]; /* a rejection's message, made UTF-8 */
 
     /* The reports so far. */
     adapter_report_t report;
@@ -140,6 +144,44 @@ s_strcut (const char *text, size_t max)
     return yw_strndup (text, s_utf8_cut (text, max));
 }
 
+/* Size of the valid UTF-8 prefix of text: the node takes nothing else. */
+static size_t
+s_utf8_valid (const char *text, size_t size)
+{
+    size_t i = 0;
+    while (i < size) {
+        utf8proc_int32_t code;
+        utf8proc_ssize_t n = utf8proc_iterate ((const utf8proc_uint8_t *)text + i,
+                                               (utf8proc_ssize_t)(size - i), &code);
+        if (n <= 0)
+            break;
+        i += (size_t)n;
+    }
+    return i;
+}
+
+/* Copies text into out (YW_MAX_FIELD + 1 bytes) as UTF-8 a person can read:
+   a byte that is not UTF-8 becomes \xNN; cut at a character boundary. */
+static void
+s_utf8_escape (const char *text, char *out)
+{
+    size_t size = strlen (text), done = 0, used = 0;
+    while (done < size) {
+        size_t valid = s_utf8_valid (text + done, size - done);
+        size_t room = YW_MAX_FIELD - used;
+        size_t take = valid <= room ? valid : s_utf8_cut (text + done, room);
+        memcpy (out + used, text + done, take);
+        used += take;
+        done += take;
+        if (take < valid || done == size || used + 4 > YW_MAX_FIELD)
+            break;
+        snprintf (out + used, 5, "\\x%02X", (unsigned char)text[done]);
+        used += 4;
+        done++;
+    }
+    out[used] = '\0';
+}
+
 static uint64_t
 s_mix (uint64_t x)
 {
@@ -192,9 +234,11 @@ adapter_new (const char *endpoint, const char *source, yw_kind_t kind)
     self->window = ADAPTER_WINDOW;
     self->timeout = ADAPTER_TIMEOUT;
 
-    if (!*source || strlen (source) > YW_MAX_FIELD) {
-        s_break (self, YW_EINVAL, "source name must be 1 to %d bytes, not %zu",
-                 YW_MAX_FIELD, strlen (source));
+    size_t source_size = strlen (source);
+    if (!source_size || source_size > S_SOURCE_MAX ||
+        s_utf8_valid (source, source_size) != source_size) {
+        s_break (self, YW_EINVAL, "source name must be 1 to %d bytes of UTF-8 (%zu given)",
+                 S_SOURCE_MAX, source_size);
         return self;
     }
     self->context = zmq_ctx_new ();
@@ -624,17 +668,17 @@ adapter_row_begin (adapter_t *self, uint64_t line)
     return 0;
 }
 
-/* The row is too big to send: drop what it has and remember why. */
+/* The row cannot go as it is: drop what it has and remember why. */
 static void
-s_row_fault (adapter_t *self, const char *field, const char *value, const char *format, ...)
+s_row_fault (adapter_t *self, const char *field, const char *reason, const char *value,
+             const char *format, ...)
 {
     self->field_count = self->row_first;
     self->text_size = self->row_text;
     self->row_bytes = 0;
     self->fault_field = field;
-    size_t size = s_utf8_cut (value, YW_MAX_FIELD);
-    memcpy (self->fault_value, value, size);
-    self->fault_value[size] = '\0';
+    self->fault_reason = reason;
+    s_utf8_escape (value, self->fault_value);
     va_list args;
     va_start (args, format);
     vsnprintf (self->fault_message, sizeof self->fault_message, format, args);
@@ -662,13 +706,20 @@ adapter_row_field (adapter_t *self, const char *name, const char *value)
     assert (name_size <= S_NAME_MAX);
     size_t size = strlen (value);
     if (size > YW_MAX_FIELD) {
-        s_row_fault (self, yw_fields[index].name, value,
-                     "%s: value is %zu bytes, more than the %d allowed (值过长)",
+        s_row_fault (self, yw_fields[index].name, "TOO_LONG", value,
+                     "%s: value is %zu bytes, more than the %d allowed (内容过长)",
                      yw_fields[index].name, size, YW_MAX_FIELD);
         return 0;
     }
+    size_t valid = s_utf8_valid (value, size);
+    if (valid < size) {
+        s_row_fault (self, yw_fields[index].name, "BAD_ENCODING", value,
+                     "%s: byte %zu (0x%02X) is not UTF-8 (字符编码无效)",
+                     yw_fields[index].name, valid + 1, (unsigned char)value[valid]);
+        return 0;
+    }
     if (self->field_count - self->row_first == YW_MAX_COLUMNS) {
-        s_row_fault (self, "", "", "row has more than %d fields (字段过多)",
+        s_row_fault (self, "", "TOO_LONG", "", "row has more than %d fields (字段过多)",
                      YW_MAX_COLUMNS);
         return 0;
     }
@@ -708,7 +759,7 @@ adapter_row_end (adapter_t *self)
     assert (self->state == S_IN_ROW);
     self->state = S_READY;
     if (self->fault_field) {
-        s_append_reject (self, self->row_line, self->fault_field, "TOO_LONG",
+        s_append_reject (self, self->row_line, self->fault_field, self->fault_reason,
                          self->fault_value, self->fault_message);
         return 0;
     }
@@ -734,14 +785,18 @@ adapter_reject (adapter_t *self, uint64_t line, const char *field, const char *r
         return s_fail (self, YW_EINVAL,
                        "line %llu: rejection names \"%.64s\", not a standard field of %s",
                        (unsigned long long)line, field, yw_kind_name (self->kind));
-    if (!reason || !*reason || strlen (reason) > S_REASON_MAX)
+    size_t reason_size = reason ? strlen (reason) : 0;
+    if (!reason_size || reason_size > S_REASON_MAX ||
+        s_utf8_valid (reason, reason_size) != reason_size)
         return s_fail (self, YW_EINVAL,
                        "line %llu: a rejection needs a reason code of 1 to %d bytes",
                        (unsigned long long)line, S_REASON_MAX);
     int rc = s_make_room (self);
     if (rc)
         return rc;
-    s_append_reject (self, line, field, reason, value ? value : "", message ? message : "");
+    s_utf8_escape (value ? value : "", self->fault_value);
+    s_utf8_escape (message ? message : "", self->scratch);
+    s_append_reject (self, line, field, reason, self->fault_value, self->scratch);
     return 0;
 }
 

@@ -50,7 +50,8 @@
                          endpoint, or stuck), or a batch could not be queued
                          within it
         YW_EPEER         the node's answer is not a well-formed IngestReport
-        YW_EINVAL        the endpoint is malformed, or the source name empty
+        YW_EINVAL        the endpoint is malformed, or the source name is not
+                         1 to 255 bytes of UTF-8
         YW_EINTERRUPTED  a signal interrupted a wait
         any YW_E code    the node refused a batch (IngestReport.status), e.g.
                          YW_EPARSE, YW_ESTORE, YW_EDENIED
@@ -59,10 +60,12 @@
     adapter_reject () or to a setter.
 
     Data problems are never errors here: a value the node cannot normalize
-    becomes a rejection in the report. Only two are caught before sending, to
-    keep frames bounded: a value over YW_MAX_FIELD bytes, and a row with more
-    than YW_MAX_COLUMNS fields. Such a row is sent as a rejection with reason
-    TOO_LONG instead of as a row.
+    becomes a rejection in the report. Three are caught before sending,
+    because the node refuses a whole batch that has them: a value over
+    YW_MAX_FIELD bytes or a row with more than YW_MAX_COLUMNS fields (sent as
+    a rejection with reason TOO_LONG instead of as a row), and a value that is
+    not UTF-8 (reason BAD_ENCODING; the rejection shows the bad bytes as
+    \xNN). Transcode GB18030/GBK exports to UTF-8 before giving them here.
 
     An adapter_t belongs to one thread. It owns its ZeroMQ context and socket.
 */
@@ -165,10 +168,12 @@ int adapter_row_end (adapter_t *self);
 
 /* Appends a row the local system already rejected: line, the standard field
    it is about or "" for the whole row, a reason code (docs/ADAPTERS.md lists
-   the standard ones; e.g. "MISSING", "BAD_CSV"), the offending value (may be
-   NULL) and a message for people (may be NULL). value and message are cut to
-   YW_MAX_FIELD bytes. Returns 0, YW_EINVAL (field not a field of the kind,
-   reason empty or over 64 bytes) or the run's error. */
+   the standard ones, e.g. "MISSING", "BAD_CSV"; the node stores and counts
+   any code, but lists only standard ones by reason), the offending value (may
+   be NULL) and a message for people (may be NULL). value and message are cut
+   to YW_MAX_FIELD bytes, bytes that are not UTF-8 shown as \xNN. Sends the
+   pending batch first if it is full. Returns 0, YW_EINVAL (field not a
+   field of the kind, reason empty or over 31 bytes) or the run's error. */
 int adapter_reject (adapter_t *self, uint64_t line, const char *field, const char *reason,
                     const char *value, const char *message);
 

@@ -506,6 +506,59 @@ test_too_long (void **state)
     peer_destroy (&peer);
 }
 
+/* The node refuses a whole batch with text that is not UTF-8, so such a row
+   goes as a BAD_ENCODING rejection, its bad bytes shown as \xNN; values and
+   messages of client rejections are made readable the same way. */
+static void
+test_bad_encoding (void **state)
+{
+    (void)state;
+    peer_t *peer = peer_start (PEER_ANSWER);
+    peer_go (peer);
+    adapter_t *adapter = adapter_new (peer->endpoint, "county-fleet", YW_KIND_VEHICLE);
+    assert_int_equal (adapter_row_begin (adapter, 2), 0);
+    assert_int_equal (adapter_row_field (adapter, "vin", "LSVAU2180N2183294"), 0);
+    /* 公 in GBK (B9 AB), as an untranscoded export has it; then a stray E9 */
+    assert_int_equal (adapter_row_field (adapter, "plate",
+                                         "\xB9\xAB"
+                                         "A12345"),
+                      0);
+    assert_int_equal (adapter_row_end (adapter), 0);
+    assert_int_equal (adapter_row_begin (adapter, 3), 0);
+    assert_int_equal (adapter_row_field (adapter, "brand_model", "红旗\xE9"), 0);
+    assert_int_equal (adapter_row_end (adapter), 0);
+    assert_int_equal (
+        adapter_reject (adapter, 4, "plate", "PLATE_FORMAT", "\xFF鲁", "bad \xC0 byte"), 0);
+    assert_int_equal (adapter_reject (adapter, 5, "", "BAD\xFF", NULL, NULL), YW_EINVAL);
+    assert_int_equal (adapter_finish (adapter, false), 0);
+    adapter_destroy (&adapter);
+    peer_stop (peer);
+
+    const Yiwang__IngestBatch *batch = peer->kept[0];
+    assert_int_equal (batch->n_rows, 0);
+    assert_int_equal (batch->n_rejections, 3);
+    assert_string_equal (batch->rejections[0]->field, "plate");
+    assert_string_equal (batch->rejections[0]->reason, "BAD_ENCODING");
+    assert_string_equal (batch->rejections[0]->value, "\\xB9\\xABA12345");
+    assert_non_null (strstr (batch->rejections[0]->message, "byte 1 (0xB9)"));
+    assert_string_equal (batch->rejections[1]->value, "红旗\\xE9");
+    assert_non_null (strstr (batch->rejections[1]->message, "byte 7 (0xE9)"));
+    assert_string_equal (batch->rejections[2]->value, "\\xFF鲁");
+    assert_string_equal (batch->rejections[2]->message, "bad \\xC0 byte");
+    peer_destroy (&peer);
+
+    /* the source name is every batch's, so it must be right from the start */
+    adapter = adapter_new ("tcp://127.0.0.1:1", "feed\xFF", YW_KIND_VEHICLE);
+    assert_int_equal (adapter_finish (adapter, false), YW_EINVAL);
+    adapter_destroy (&adapter);
+    char long_name[300];
+    memset (long_name, 'a', sizeof long_name - 1);
+    long_name[sizeof long_name - 1] = '\0';
+    adapter = adapter_new ("tcp://127.0.0.1:1", long_name, YW_KIND_VEHICLE);
+    assert_int_equal (adapter_finish (adapter, false), YW_EINVAL);
+    adapter_destroy (&adapter);
+}
+
 static double
 s_seconds (void)
 {
@@ -727,6 +780,7 @@ main (void)
         cmocka_unit_test (test_fields_preserved),
         cmocka_unit_test (test_report_summed),
         cmocka_unit_test (test_too_long),
+        cmocka_unit_test (test_bad_encoding),
         cmocka_unit_test (test_timeout_silent_peer),
         cmocka_unit_test (test_timeout_no_peer),
         cmocka_unit_test (test_window_bound),
