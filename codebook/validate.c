@@ -1,8 +1,9 @@
 /*  validate.c - validators of the coding standard (DESIGN 3.2).
 
-    Lengths count characters (UTF-8 lead bytes), not bytes, so that a value
-    with one stray Chinese character is a charset error, not a length error.
-    Every loop stops at the NUL, so a short or cut value is never read past.
+    A code of the right length in bytes has every byte checked. Otherwise its
+    characters (UTF-8 lead bytes) are counted, so that a value with one stray
+    Chinese character is a charset error, not a length error. Every loop
+    stops at the NUL, so a short or cut value is never read past.
 */
 #include "validate.h"
 
@@ -21,6 +22,18 @@ s_chars (const char *text)
     for (const unsigned char *p = (const unsigned char *)text; *p; p++)
         count += (*p & 0xC0) != 0x80;
     return count;
+}
+
+/* 0 if text is `len` bytes long, else the reason: a charset error if it has
+   `len` characters, some of them not ASCII, else a length error */
+static yw_reason_t
+s_length (const char *text, size_t len, yw_reason_t length, yw_reason_t charset)
+{
+    if (!text)
+        return length;
+    if (strlen (text) == len)
+        return YW_R_OK;
+    return s_chars (text) == len ? charset : length;
 }
 
 static void
@@ -89,8 +102,9 @@ yw_reason_t
 codebook_uscc_validate (const char *text, char *expected)
 {
     s_expect (expected, '\0');
-    if (!text || s_chars (text) != S_USCC_LEN)
-        return YW_R_USCC_LENGTH;
+    yw_reason_t reason = s_length (text, S_USCC_LEN, YW_R_USCC_LENGTH, YW_R_USCC_CHARSET);
+    if (reason)
+        return reason;
     for (int i = 0; i < S_USCC_LEN; i++)
         if (s_uscc_value (text[i]) < 0)
             return YW_R_USCC_CHARSET;
@@ -153,8 +167,9 @@ yw_reason_t
 codebook_vin_validate (const char *text, char *expected)
 {
     s_expect (expected, '\0');
-    if (!text || s_chars (text) != S_VIN_LEN)
-        return YW_R_VIN_LENGTH;
+    yw_reason_t reason = s_length (text, S_VIN_LEN, YW_R_VIN_LENGTH, YW_R_VIN_CHARSET);
+    if (reason)
+        return reason;
     for (int i = 0; i < S_VIN_LEN; i++)
         if (s_vin_value (text[i]) < 0)
             return YW_R_VIN_CHARSET;

@@ -117,6 +117,13 @@ static const struct {
     {"91440300708461136-", YW_R_USCC_CHARSET, ""},
     /* 18 characters, one of them Chinese: a charset error, not a length */
     {"9144030070846113号T", YW_R_USCC_CHARSET, ""},
+    /* a valid code and stray UTF-8 continuation bytes: 18 lead bytes, but
+       not 18 characters of the charset (found by fuzz_validate) */
+    {"914403001922038216\x85", YW_R_USCC_CHARSET, ""},
+    {"914403001922038316\x85\x85\x85\x85\x85\x85\x85\x85\x85", YW_R_USCC_CHARSET, ""},
+    {"\x80"
+     "914403001922038216",
+     YW_R_USCC_CHARSET, ""},
     /* full-width digits (normalization comes first) */
     {"９１440300708461136T", YW_R_USCC_CHARSET, ""},
 };
@@ -303,6 +310,8 @@ static const struct {
     {"LSGBL5348HF 87266", YW_R_VIN_CHARSET, ""},
     {"LSGBL5348HF08726号", YW_R_VIN_CHARSET, ""},
     {"ＬSGBL5348HF087266", YW_R_VIN_CHARSET, ""},
+    {"1M8GDM9AXKP042788\x85", YW_R_VIN_CHARSET, ""}, /* found by fuzz_validate */
+    {"1M8GDM9AXKP042788\xBF\xBF", YW_R_VIN_CHARSET, ""},
 };
 
 static void
