@@ -163,14 +163,14 @@ s_reader_open (s_reader_t *reader, const codebook_blob_t *blob, char **arena,
     reader->cursor = text;
     reader->end = text + blob->size;
     reader->line = 0;
-    if (memchr (text, '\0', blob->size)) {
+    const char *bad = memchr (text, '\0', blob->size);
+    if (!bad)
+        bad = memchr (text, '\r', blob->size);
+    if (bad) {
         reader->line = 1;
-        s_fail (reader, "NUL byte in the file");
-        return -1;
-    }
-    if (memchr (text, '\r', blob->size)) {
-        reader->line = 1;
-        s_fail (reader, "carriage return in the file (write LF line ends)");
+        for (const char *p = text; p < bad; p++)
+            reader->line += *p == '\n';
+        s_fail (reader, *bad ? "carriage return (write LF line ends)" : "NUL byte");
         return -1;
     }
     char *line = s_take_line (reader);

@@ -574,7 +574,7 @@ static const s_strict_t s_strict_cases[] = {
     {"no header", "# regions 1 test\n# only comments\n", S_SUCCESSION_OK, S_ENUM_OK,
      S_SYNONYMS_OK, "no header"},
     {"CR line ends", "# regions 1 test\r\ncode\tname\tparent\tlevel\r\n", S_SUCCESSION_OK,
-     S_ENUM_OK, S_SYNONYMS_OK, "carriage return"},
+     S_ENUM_OK, S_SYNONYMS_OK, "regions.tsv:1: carriage return"},
     {"column count", S_REGIONS_OK "370103\t市中区\t370100\n", S_SUCCESSION_OK, S_ENUM_OK,
      S_SYNONYMS_OK, "regions.tsv:7: 3 columns"},
     {"empty line", S_REGIONS_OK "\n370103\t市中区\t370100\t3\n", S_SUCCESSION_OK, S_ENUM_OK,
@@ -720,7 +720,7 @@ test_strict_tables (void **state)
     codebook_t *codebook = NULL;
     char *printed = s_load_capturing (blobs, &codebook);
     assert_null (codebook);
-    assert_non_null (strstr (printed, "colour.tsv:1: NUL byte"));
+    assert_non_null (strstr (printed, "colour.tsv:3: NUL byte"));
     free (printed);
 }
 
