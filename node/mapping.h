@@ -16,9 +16,12 @@
         公务车 = 其他用车
 
     Loading checks everything a user can get wrong and says where: unknown
-    sections and keys, fields that are not data elements of the kind (with a
-    suggestion), required fields with no source, unknown encodings, region
-    codes and synonym targets that are not in the codebook.
+    sections and keys, keys given twice, fields that are not data elements
+    of the kind (with a suggestion), required fields with no source, unknown
+    encodings, region codes and synonym targets that are not in the
+    codebook, text that is not UTF-8, lines over 198 bytes (comments aside).
+    Comment lines start with ; or #; a ; after a space also starts one.
+    Indentation means nothing (there are no continuation lines).
 */
 #ifndef YW_MAPPING_H_INCLUDED
 #define YW_MAPPING_H_INCLUDED
