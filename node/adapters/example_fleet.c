@@ -131,6 +131,7 @@ s_send_file (adapter_t *adapter, FILE *file, const char *path)
             text += 3; /* a BOM, as Windows tools write it */
         if (*text == '#' || *text == '\0')
             continue;
+        size_t size = strlen (text);
         size_t count = s_split (text, cells);
         if (columns == 0) {
             if (count > MAX_COLUMNS) {
@@ -158,7 +159,9 @@ s_send_file (adapter_t *adapter, FILE *file, const char *path)
             char message[128];
             snprintf (message, sizeof message, "%zu columns, the header has %zu%s", count,
                       columns, count > MAX_COLUMNS ? " or more" : "");
-            rc = adapter_reject (adapter, number, "", "BAD_CSV", NULL, message);
+            for (size_t i = 0; i < size; i++)
+                text[i] = text[i] ? text[i] : '|'; /* the line as it was */
+            rc = adapter_reject (adapter, number, "", "BAD_CSV", text, message);
             continue;
         }
         rc = adapter_row_begin (adapter, number);
