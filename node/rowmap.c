@@ -15,14 +15,13 @@ struct _rowmap_t {
     const codebook_t *codebook;
     const mapping_t *mapping;
     char jurisdiction[YW_REGION_SIZE];
-    size_t fields[64];               /* indexes of the fields of this kind */
+    size_t fields[64]; /* indexes of the fields of this kind */
     size_t field_count;
     int region_index;
 };
 
 rowmap_t *
-rowmap_new (const codebook_t *codebook, const mapping_t *mapping,
-            const char *jurisdiction)
+rowmap_new (const codebook_t *codebook, const mapping_t *mapping, const char *jurisdiction)
 {
     rowmap_t *self = yw_calloc (1, sizeof *self);
     self->codebook = codebook;
@@ -52,7 +51,7 @@ s_copy_text (char *dest, size_t size, const char *text, size_t len)
 {
     if (len >= size) {
         len = size - 1;
-        while (len > 0 && ((unsigned char) text[len] & 0xC0) == 0x80)
+        while (len > 0 && ((unsigned char)text[len] & 0xC0) == 0x80)
             len--;
     }
     memcpy (dest, text, len);
@@ -65,12 +64,11 @@ s_reject (rowmap_t *self, rowmap_reject_t *reject, int field, yw_reason_t reason
 {
     reject->field = field;
     reject->reason = reason;
-    const char *column = field >= 0 ? mapping_column (self->mapping, (size_t) field) : NULL;
+    const char *column = field >= 0 ? mapping_column (self->mapping, (size_t)field) : NULL;
     if (!column)
         column = field >= 0 ? yw_fields[field].name : "row";
     s_copy_text (reject->column, sizeof reject->column, column, strlen (column));
-    s_copy_text (reject->value, sizeof reject->value, value ? value : "",
-                 value ? len : 0);
+    s_copy_text (reject->value, sizeof reject->value, value ? value : "", value ? len : 0);
     yw_reason_format (reason, reject->column, value ? reject->value : NULL,
                       detail && detail[0] ? detail : NULL, reject->message,
                       sizeof reject->message);
@@ -81,15 +79,15 @@ static void
 s_set_int (void *target, size_t size, int64_t value)
 {
     if (size == sizeof (int32_t))
-        *(int32_t *) target = (int32_t) value;
+        *(int32_t *)target = (int32_t)value;
     else
-        *(int64_t *) target = value;
+        *(int64_t *)target = value;
 }
 
 /* Normalizes one field's text into the record. */
 static yw_reason_t
-s_field (rowmap_t *self, const yw_field_t *field, size_t index, const char *in,
-         size_t len, yw_record_t *record, char *detail)
+s_field (rowmap_t *self, const yw_field_t *field, size_t index, const char *in, size_t len,
+         yw_record_t *record, char *detail)
 {
     void *target = yw_field_ptr (record, field);
     char *text = target;
@@ -100,18 +98,15 @@ s_field (rowmap_t *self, const yw_field_t *field, size_t index, const char *in,
     detail[0] = '\0';
 
     switch (field->type) {
-        case YW_FT_TEXT:
-            return codebook_norm_text (in, len, text, field->size, detail);
-        case YW_FT_CODE:
-            return codebook_norm_code (in, len, text, field->size, detail);
+        case YW_FT_TEXT: return codebook_norm_text (in, len, text, field->size, detail);
+        case YW_FT_CODE: return codebook_norm_code (in, len, text, field->size, detail);
         case YW_FT_REGION: {
             if ((reason = codebook_norm_code (in, len, buffer, sizeof buffer, detail)))
                 return reason;
             const codebook_region_t *region = NULL;
-            reason = codebook_region_validate (self->codebook, buffer,
-                                               self->jurisdiction[0] ? self->jurisdiction
-                                                                     : NULL,
-                                               &region);
+            reason = codebook_region_validate (
+                self->codebook, buffer, self->jurisdiction[0] ? self->jurisdiction : NULL,
+                &region);
             if (reason == YW_R_REGION_OUTSIDE)
                 snprintf (detail, YW_NORM_DETAIL, "outside jurisdiction %s",
                           self->jurisdiction);
@@ -122,22 +117,30 @@ s_field (rowmap_t *self, const yw_field_t *field, size_t index, const char *in,
         case YW_FT_USCC:
         case YW_FT_VIN:
         case YW_FT_PLATE: {
-            if ((reason = codebook_norm_code (in, len, text, field->size, detail)))
+            /* Normalized into a buffer wider than the field, so that a code
+               with characters too many (a USCC of 19 or 25) is judged by its
+               validator (USCC_LENGTH), not cut off as TOO_LONG. */
+            if ((reason = codebook_norm_code (in, len, buffer, sizeof buffer, detail)))
                 return reason;
             char expected[2] = "";
             if (field->type == YW_FT_USCC)
-                reason = codebook_uscc_validate (text, expected);
+                reason = codebook_uscc_validate (buffer, expected);
             else if (field->type == YW_FT_VIN)
-                reason = codebook_vin_validate (text, expected);
+                reason = codebook_vin_validate (buffer, expected);
             else
-                reason = codebook_plate_validate (text);
-            if (expected[0] && (reason == YW_R_VIN_CHECK || reason == YW_R_USCC_CHECK
-                                || reason == YW_R_USCC_ORG_CHECK)) {
-                size_t pos = reason == YW_R_VIN_CHECK ? 8
-                           : reason == YW_R_USCC_CHECK ? 17 : 16;
-                snprintf (detail, YW_NORM_DETAIL, "check character is %s, not %c",
-                          expected, text[pos]);
+                reason = codebook_plate_validate (buffer);
+            if (expected[0] && (reason == YW_R_VIN_CHECK || reason == YW_R_USCC_CHECK ||
+                                reason == YW_R_USCC_ORG_CHECK)) {
+                size_t pos = reason == YW_R_VIN_CHECK    ? 8
+                             : reason == YW_R_USCC_CHECK ? 17
+                                                         : 16;
+                snprintf (detail, YW_NORM_DETAIL, "check character is %s, not %c", expected,
+                          buffer[pos]);
             }
+            if (reason == YW_R_OK && strlen (buffer) >= field->size)
+                reason = YW_R_TOO_LONG; /* a validator let through more than fits */
+            if (reason == YW_R_OK)
+                memcpy (text, buffer, strlen (buffer) + 1);
             return reason;
         }
         case YW_FT_ENUM: {
@@ -169,22 +172,16 @@ s_field (rowmap_t *self, const yw_field_t *field, size_t index, const char *in,
                 reason = YW_R_NUMBER_RANGE;
             }
             break;
-        case YW_FT_MONEY:
-            reason = codebook_norm_money (in, len, &number, detail);
-            break;
-        case YW_FT_AREA:
-            reason = codebook_norm_area (in, len, &number, detail);
-            break;
-        case YW_FT_VOLUME:
-            reason = codebook_norm_volume (in, len, &number, detail);
-            break;
+        case YW_FT_MONEY: reason = codebook_norm_money (in, len, &number, detail); break;
+        case YW_FT_AREA: reason = codebook_norm_area (in, len, &number, detail); break;
+        case YW_FT_VOLUME: reason = codebook_norm_volume (in, len, &number, detail); break;
         case YW_FT_DISTANCE:
             reason = codebook_norm_distance (in, len, &number, detail);
             break;
         case YW_FT_COORD:
             reason = codebook_norm_coord (in, len, &number, detail);
-            if (!reason && !strcmp (field->name, "latitude")
-                && (number > 900000000 || number < -900000000)) {
+            if (!reason && !strcmp (field->name, "latitude") &&
+                (number > 900000000 || number < -900000000)) {
                 snprintf (detail, YW_NORM_DETAIL, "latitude beyond 90 degrees");
                 reason = YW_R_COORD_RANGE;
             }
@@ -208,24 +205,24 @@ s_cross_check (rowmap_t *self, yw_record_t *record, rowmap_reject_t *reject)
             int index = yw_field_find (record->kind, "end_date");
             return s_reject (self, reject, index, YW_R_INCONSISTENT, NULL, 0, detail);
         }
-        int64_t parts = filing->meal_cost + filing->accommodation_cost
-                      + filing->transport_cost + filing->other_cost;
+        int64_t parts = filing->meal_cost + filing->accommodation_cost +
+                        filing->transport_cost + filing->other_cost;
         if (filing->total_cost && parts && parts != filing->total_cost) {
             snprintf (detail, sizeof detail,
                       "total %lld fen is not the sum of the costs, %lld fen",
-                      (long long) filing->total_cost, (long long) parts);
+                      (long long)filing->total_cost, (long long)parts);
             int index = yw_field_find (record->kind, "total_cost");
             return s_reject (self, reject, index, YW_R_INCONSISTENT, NULL, 0, detail);
         }
     }
     if (record->kind == YW_KIND_OFFICE_BUILDING) {
         const yw_building_t *building = &record->body.building;
-        int64_t rooms = building->office_room_area + building->service_room_area
-                      + building->equipment_room_area + building->auxiliary_room_area;
+        int64_t rooms = building->office_room_area + building->service_room_area +
+                        building->equipment_room_area + building->auxiliary_room_area;
         if (building->building_area && rooms > building->building_area) {
             snprintf (detail, sizeof detail,
                       "rooms add up to %lld, more than the building's %lld (0.01 m2)",
-                      (long long) rooms, (long long) building->building_area);
+                      (long long)rooms, (long long)building->building_area);
             int index = yw_field_find (record->kind, "building_area");
             return s_reject (self, reject, index, YW_R_INCONSISTENT, NULL, 0, detail);
         }
@@ -248,27 +245,35 @@ rowmap_apply (rowmap_t *self, rowmap_get_fn *get, void *row, yw_record_t *record
         if (rc == YW_ENOTFOUND)
             continue;
         if (rc == YW_EENCODING)
-            return s_reject (self, reject, (int) index, YW_R_BAD_ENCODING, NULL, 0,
+            return s_reject (self, reject, (int)index, YW_R_BAD_ENCODING, NULL, 0,
                              "bytes not valid in the file's encoding");
         if (rc == YW_ETOOBIG)
-            return s_reject (self, reject, (int) index, YW_R_TOO_LONG, NULL, 0, NULL);
+            return s_reject (self, reject, (int)index, YW_R_TOO_LONG, NULL, 0, NULL);
         if (rc < 0)
-            return s_reject (self, reject, (int) index, YW_R_BAD_JSON, NULL, 0,
+            return s_reject (self, reject, (int)index, YW_R_BAD_JSON, NULL, 0,
                              "not a string or number");
         yw_reason_t reason = s_field (self, field, index, value, len, record, detail);
-        if (reason == YW_R_MISSING)
-            continue;               /* empty: absent, required fields checked below */
+        if (reason == YW_R_MISSING) {
+            /* empty: absent, required fields checked below; clear whatever
+               the normalizer may have begun to write */
+            memset (yw_field_ptr (record, field), 0, field->size);
+            continue;
+        }
         if (reason)
-            return s_reject (self, reject, (int) index, reason, value, len, detail);
+            return s_reject (self, reject, (int)index, reason, value, len, detail);
         record->present |= 1ull << index;
     }
-    if (!(record->present & (1ull << self->region_index)) && mapping_region (self->mapping)[0]) {
+    if (!record->present)
+        return s_reject (self, reject, -1, YW_R_MISSING, NULL, 0,
+                         "empty row: no mapped column has a value");
+    if (!(record->present & (1ull << self->region_index)) &&
+        mapping_region (self->mapping)[0]) {
         const char *region = mapping_region (self->mapping);
         if (self->jurisdiction[0] && !codebook_region_within (region, self->jurisdiction)) {
             snprintf (detail, sizeof detail, "default region outside jurisdiction %s",
                       self->jurisdiction);
-            return s_reject (self, reject, self->region_index, YW_R_REGION_OUTSIDE,
-                             region, strlen (region), detail);
+            return s_reject (self, reject, self->region_index, YW_R_REGION_OUTSIDE, region,
+                             strlen (region), detail);
         }
         snprintf (record->region_code, sizeof record->region_code, "%s", region);
         record->present |= 1ull << self->region_index;
@@ -276,7 +281,7 @@ rowmap_apply (rowmap_t *self, rowmap_get_fn *get, void *row, yw_record_t *record
     for (size_t f = 0; f < self->field_count; f++) {
         size_t index = self->fields[f];
         if (yw_fields[index].required && !(record->present & (1ull << index)))
-            return s_reject (self, reject, (int) index, YW_R_MISSING, NULL, 0, NULL);
+            return s_reject (self, reject, (int)index, YW_R_MISSING, NULL, 0, NULL);
     }
     yw_reason_t reason = s_cross_check (self, record, reject);
     if (reason)
@@ -316,10 +321,9 @@ rowmap_identify (yw_record_t *record)
             len = snprintf (key, sizeof key, "%s|%s", record->unit_code,
                             record->body.filing.filing_no);
             break;
-        default:
-            return YW_R_MISSING;
+        default: return YW_R_MISSING;
     }
-    codebook_objcode (yw_kind_name (record->kind), key, (size_t) len, record->object_code);
+    codebook_objcode (yw_kind_name (record->kind), key, (size_t)len, record->object_code);
     codec_record_hash (record, record->content_hash);
     return YW_R_OK;
 }
