@@ -36,16 +36,24 @@ static const struct {
     {"reception_filing", "RF"},
 };
 
-/* Crockford value of an upper-case symbol, or -1 */
+/* Crockford value of an upper-case symbol, or -1 (ranges of the alphabet:
+   this runs for every symbol of every code checked) */
 static int
 s_value (char c)
 {
     if (c >= '0' && c <= '9')
         return c - '0';
-    if (c < 'A' || c > 'Z')
-        return -1;
-    const char *at = memchr (s_alphabet + 10, c, S_BASE - 10);
-    return at ? (int)(at - s_alphabet) : -1;
+    if (c >= 'A' && c <= 'H')
+        return c - 'A' + 10;
+    if (c == 'J' || c == 'K')
+        return c - 'J' + 18;
+    if (c == 'M' || c == 'N')
+        return c - 'M' + 20;
+    if (c >= 'P' && c <= 'T')
+        return c - 'P' + 22;
+    if (c >= 'V' && c <= 'Z')
+        return c - 'V' + 27;
+    return -1;
 }
 
 /* Luhn mod N check character of the S_BODY_LEN symbols of body: from the

@@ -62,10 +62,17 @@ s_uscc_value (char c)
 {
     if (c >= '0' && c <= '9')
         return c - '0';
-    if (c < 'A' || c > 'Y')
-        return -1;
-    const char *at = memchr (s_uscc_chars + 10, c, sizeof s_uscc_chars - 11);
-    return at ? (int)(at - s_uscc_chars) : -1;
+    if (c >= 'A' && c <= 'H')
+        return c - 'A' + 10;
+    if (c >= 'J' && c <= 'N')
+        return c - 'J' + 18;
+    if (c >= 'P' && c <= 'R')
+        return c - 'P' + 23;
+    if (c == 'T' || c == 'U')
+        return c - 'T' + 26;
+    if (c >= 'W' && c <= 'Y')
+        return c - 'W' + 28;
+    return -1;
 }
 
 char
