@@ -12,14 +12,15 @@
 static int
 s_get (void *row, size_t index, const char **value, size_t *size)
 {
-    return source_field ((source_t *) row, index, value, size);
+    return source_field ((source_t *)row, index, value, size);
 }
 
+/* Repeats come in key order; the example a person reads is the earliest. */
 static void
 s_on_repeat (void *arg, uint64_t first, uint64_t line)
 {
     check_report_t *report = arg;
-    if (!report->duplicate_line) {
+    if (!report->duplicate_line || line < report->duplicate_line) {
         report->duplicate_first = first;
         report->duplicate_line = line;
     }
@@ -50,24 +51,24 @@ check_file (const codebook_t *codebook, const mapping_t *mapping, FILE *file,
         if (next == 0)
             break;
         if (next == YW_EIO) {
-            snprintf (error, YW_CHECK_ERROR, "%s: read failed after line %llu",
-                      label, (unsigned long long) line);
+            snprintf (error, YW_CHECK_ERROR, "%s: read failed after line %llu", label,
+                      (unsigned long long)line);
             rc = YW_EIO;
             goto cleanup;
         }
         report->rows++;
         yw_reason_t reason;
         if (next < 0) {
-            reason = !strcmp (mapping_format (mapping), "jsonl") ? YW_R_BAD_JSON
-                                                                 : YW_R_BAD_CSV;
+            reason =
+                !strcmp (mapping_format (mapping), "jsonl") ? YW_R_BAD_JSON : YW_R_BAD_CSV;
             if (next == YW_ETOOBIG)
                 reason = YW_R_TOO_LONG;
             reject->field = -1;
             reject->reason = reason;
             snprintf (reject->column, sizeof reject->column, "-");
             reject->value[0] = '\0';
-            yw_reason_format (reason, "row", NULL, source_error (source),
-                              reject->message, sizeof reject->message);
+            yw_reason_format (reason, "row", NULL, source_error (source), reject->message,
+                              sizeof reject->message);
         }
         else
             reason = rowmap_apply (rowmap, s_get, source, record, reject);
@@ -81,26 +82,37 @@ check_file (const codebook_t *codebook, const mapping_t *mapping, FILE *file,
         report->accepted++;
         if (dupfind && (rc = dupfind_add (dupfind, record->object_code + 2,
                                           YW_OBJCODE_LEN - 3, line))) {
-            snprintf (error, YW_CHECK_ERROR, "duplicate finder: cannot write "
+            snprintf (error, YW_CHECK_ERROR,
+                      "duplicate finder: cannot write "
                       "its temporary file");
             goto cleanup;
         }
         if (options->accept && (rc = options->accept (options->arg, record, line)))
             goto cleanup;
         if (options->progress && report->rows % 200000 == 0)
-            fprintf (stderr, "\r%s: %llu rows", label, (unsigned long long) report->rows);
+            fprintf (stderr, "\r%s: %llu rows", label, (unsigned long long)report->rows);
     }
     if (options->progress && report->rows >= 200000)
-        fprintf (stderr, "\r%s: %llu rows\n", label, (unsigned long long) report->rows);
+        fprintf (stderr, "\r%s: %llu rows\n", label, (unsigned long long)report->rows);
+    if (report->rows == 0 && !strcmp (mapping_format (mapping), "jsonl")) {
+        snprintf (error, YW_CHECK_ERROR, "%s: empty file: no JSON lines, nothing to check",
+                  label);
+        rc = YW_EPARSE;
+        goto cleanup;
+    }
+    for (size_t f = 0; yw_fields[f].name; f++)
+        if (mapping_column (mapping, f) && !source_field_seen (source, f))
+            report->unseen |= 1ull << f;
     if (dupfind) {
         int64_t repeats = dupfind_finish (dupfind, s_on_repeat, report);
         if (repeats < 0) {
-            snprintf (error, YW_CHECK_ERROR, "duplicate finder: cannot read its "
+            snprintf (error, YW_CHECK_ERROR,
+                      "duplicate finder: cannot read its "
                       "temporary file");
             rc = YW_EIO;
             goto cleanup;
         }
-        report->duplicates = (uint64_t) repeats;
+        report->duplicates = (uint64_t)repeats;
     }
     rc = 0;
 cleanup:

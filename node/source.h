@@ -10,6 +10,7 @@
 #ifndef YW_SOURCE_H_INCLUDED
 #define YW_SOURCE_H_INCLUDED
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -27,8 +28,10 @@ typedef struct _source_t source_t;
 /* Opens a source over file (borrowed) with the mapping (borrowed). `label`
    names the file in messages. Returns 0, or YW_EENCODING / YW_EPARSE /
    YW_EMAPPING / YW_EIO when the file is unusable (header unreadable in the
-   declared encoding, mapped column absent, empty file), with `error`
-   (YW_SOURCE_ERROR bytes) saying why. */
+   declared encoding, a mapped column absent from the header or in it twice,
+   a CSV file without even a header line, JSON lines with a non-UTF-8
+   encoding), with `error` (YW_SOURCE_ERROR bytes) saying why. A byte-order
+   mark before the header (UTF-8 EF BB BF, GB18030 84 31 95 33) is skipped. */
 int source_open (const mapping_t *mapping, FILE *file, const char *label,
                  source_t **source_p, char *error);
 
@@ -45,6 +48,12 @@ int source_next (source_t *self, uint64_t *line);
    YW_ENOTFOUND (not mapped, or absent in this row), or YW_EENCODING (bytes
    not valid in the file's encoding; source_error names the column and offset). */
 int source_field (source_t *self, size_t index, const char **value, size_t *size);
+
+/* True if the field is mapped and can have values: for CSV, its column is
+   in the header; for JSON lines, its key had a value (not null) in at least
+   one line read so far. A mapped key that no line has is most likely
+   misspelt. */
+bool source_field_seen (const source_t *self, size_t index);
 
 /* The message of the last row or field error. */
 const char *source_error (const source_t *self);
