@@ -700,7 +700,9 @@ adapter_row_field (adapter_t *self, const char *name, const char *value)
                        "line %llu: \"%.64s\" is not a standard field of %s "
                        "(docs/ADAPTERS.md lists them)",
                        (unsigned long long)self->row_line, name, yw_kind_name (self->kind));
-    if (self->fault_field)
+    /* The node takes an empty value for no value (and only then falls back
+       on the batch's region), so an empty value is not sent at all. */
+    if (self->fault_field || !*value)
         return 0;
     size_t name_size = strlen (yw_fields[index].name);
     assert (name_size <= S_NAME_MAX);

@@ -157,10 +157,11 @@ int adapter_row_begin (adapter_t *self, uint64_t line);
 
 /* Adds a field to the row: name is a standard field name of the kind
    (DESIGN 2; envelope fields region_code and unit_code for any kind), value
-   the local text, UTF-8, as it is (the node trims and normalizes it).
-   Returns 0, YW_EINVAL for a name that is not a field of the kind (the field
-   is not added; adapter_error () says which), or the run's error if BROKEN.
-   Strings are copied. */
+   the local text, UTF-8, as it is (the node trims and normalizes it). An
+   empty or NULL value is no value: it is not sent, and a row without
+   region_code takes the adapter's region. Returns 0, YW_EINVAL for a name that is not a
+   field of the kind (the field is not added; adapter_error () says which), or the run's
+   error if BROKEN. Strings are copied. */
 int adapter_row_field (adapter_t *self, const char *name, const char *value);
 
 /* Ends the row and appends it to the batch. Returns 0 or the run's error. */

@@ -383,12 +383,11 @@ test_fields_preserved (void **state)
         {"plate", "鲁Ａ１２３４５"},
         {"category", " 执法执勤车辆 "},
         {"purchase_date", "2021年7月3日"},
-        {"purchase_price", ""},
-        {"unit_code", ""},
         {"region_code", "370102"},
     };
-    assert_int_equal (row->n_fields, 6);
-    for (size_t i = 0; i < 6; i++) {
+    /* empty values are not sent: the node takes them for no value */
+    assert_int_equal (row->n_fields, 4);
+    for (size_t i = 0; i < 4; i++) {
         assert_string_equal (row->fields[i]->name, expected[i][0]);
         assert_string_equal (row->fields[i]->value, expected[i][1]);
     }

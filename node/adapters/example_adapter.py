@@ -124,7 +124,10 @@ class Adapter:
             if name not in self.fields:
                 raise IngestError(EINVAL, f"line {line}: {name!r} is not a standard field "
                                           f"of {self.kind}")
-        values = {name: "" if value is None else str(value) for name, value in fields.items()}
+        # An empty value is no value to the node: not sent, so that a row
+        # without region_code takes the batch's region.
+        values = {name: str(value) for name, value in fields.items()
+                  if value is not None and str(value) != ""}
         for name, value in values.items():
             # Values the node would refuse a whole batch for go as rejections.
             try:
