@@ -7,5 +7,9 @@
 
 int cli_check (int argc, char **argv);     /* yiwang check */
 int cli_codebook (int argc, char **argv);  /* yiwang codebook validate|region */
+int cli_import (int argc, char **argv);    /* yiwang import */
+int cli_log (int argc, char **argv);       /* yiwang log */
+int cli_rejects (int argc, char **argv);   /* yiwang rejects */
+int cli_fsck (int argc, char **argv);      /* yiwang fsck */
 
 #endif

@@ -14,6 +14,10 @@ typedef struct {
 static const s_verb_t s_verbs[] = {
     { "check", cli_check, "normalize a file against the coding standard without storing it" },
     { "codebook", cli_codebook, "validate codes, look up regions and code tables" },
+    { "import", cli_import, "normalize a file and store it in a running node" },
+    { "log", cli_log, "print a node's outbound change log as JSON lines" },
+    { "rejects", cli_rejects, "list the rows a node rejected, with reasons" },
+    { "fsck", cli_fsck, "check a store's consistency (records, indexes, log)" },
     { NULL, NULL, NULL }
 };
 

@@ -24,5 +24,6 @@ int bench_generate (const bench_context_t *context, const char *kind, long rows,
                     const char *encoding, const char *format, char *path, size_t size);
 
 int bench_check (const bench_context_t *context);
+int bench_import (const bench_context_t *context);
 
 #endif
