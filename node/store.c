@@ -1,0 +1,2922 @@
+/*  store.c - a node's LMDB store: claims, bodies, indexes, outbound log,
+    rejections, --full runs. The table layouts are in store.h. */
+#include "store.h"
+
+#include <assert.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <lmdb.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/statvfs.h>
+#include <unistd.h>
+
+#include "batch.h"
+#include "codec.h"
+#include "hlc.h"
+#include "yw.h"
+
+#define S_CODE (YW_OBJECT_CODE_SIZE - 1) /* 23 */
+#define S_HEADER 4
+#define S_CLAIM 64
+#define S_MAX_CLAIMS 255
+#define S_NO_VISIBLE 0xff
+#define S_FORMAT 1
+#define S_OWN 1u /* this node's origin ordinal */
+#define S_DELETED 0x01
+#define S_MAX_SOURCE 255
+#define S_RUN_BLOCK 64 /* codes buffered per spill block while merging */
+
+/* Internal: the map is full, grow it and do the transaction again. */
+#define S_GROW 1
+
+typedef struct {
+    uint32_t origin;
+    uint32_t source;
+    uint64_t version;
+    uint64_t body;
+    uint8_t hash[YW_HASH_SIZE];
+    bool deleted;
+    uint8_t kind;
+    char region[YW_REGION_SIZE];
+} s_claim_t;
+
+typedef struct {
+    unsigned count;
+    int visible; /* index of the visible claim, or -1 */
+    s_claim_t claim[S_MAX_CLAIMS];
+} s_object_t;
+
+/* An index key: 'p' plate, 'u' unit kind, 'r' kind region. */
+typedef struct {
+    uint8_t data[2 + YW_SHORT_SIZE];
+    size_t size;
+} s_key_t;
+
+typedef struct {
+    s_key_t key[3];
+    size_t count;
+} s_keys_t;
+
+struct _store_t {
+    char *dir;
+    char node_id[YW_NODE_ID_SIZE];
+    bool read_only;
+    int lock_fd;
+    MDB_env *env;
+    MDB_dbi obj, body, log, idx, src, reject, origin, meta;
+    MDB_txn *rtxn; /* cached read transaction, reset between calls */
+    size_t map_size, map_max;
+    bool broken; /* LMDB said MDB_PANIC: reopen before the next write */
+    hlc_t hlc;
+    uint64_t origin_seq; /* committed head of this node's origin chain */
+    uint8_t origin_hash[YW_HASH_SIZE];
+    char **origins;      /* ordinal -> origin id, a cache of table origin */
+    size_t origin_count; /* entries of origins (index 0 unused) */
+    batch_builder_t *builder;
+    yw_record_t scratch; /* bodies decoded for index keys */
+    s_object_t object;   /* the object being changed */
+    uint8_t encoded[YW_RECORD_MAX_ENCODED];
+};
+
+/* ------------------------------------------------------------ utilities */
+
+static void
+s_put32 (uint8_t *out, uint32_t value)
+{
+    out[0] = (uint8_t)(value >> 24);
+    out[1] = (uint8_t)(value >> 16);
+    out[2] = (uint8_t)(value >> 8);
+    out[3] = (uint8_t)value;
+}
+
+static void
+s_put64 (uint8_t *out, uint64_t value)
+{
+    s_put32 (out, (uint32_t)(value >> 32));
+    s_put32 (out + 4, (uint32_t)value);
+}
+
+static uint32_t
+s_get32 (const uint8_t *in)
+{
+    return (uint32_t)in[0] << 24 | (uint32_t)in[1] << 16 | (uint32_t)in[2] << 8 | in[3];
+}
+
+static uint64_t
+s_get64 (const uint8_t *in)
+{
+    return (uint64_t)s_get32 (in) << 32 | s_get32 (in + 4);
+}
+
+static int s_fail (char *error, int rc, const char *format, ...)
+    __attribute__ ((format (printf, 3, 4)));
+
+static int
+s_fail (char *error, int rc, const char *format, ...)
+{
+    if (error) {
+        va_list args;
+        va_start (args, format);
+        vsnprintf (error, STORE_ERROR_SIZE, format, args);
+        va_end (args);
+    }
+    return rc;
+}
+
+/* Maps an LMDB or errno code to a YW_E code; MDB_MAP_FULL to S_GROW. */
+static int
+s_code (int rc)
+{
+    switch (rc) {
+        case 0: return 0;
+        case MDB_MAP_FULL: return S_GROW;
+        case ENOSPC:
+        case EFBIG:
+        case EDQUOT: return YW_ENOSPC;
+        case EIO: return YW_EIO;
+        case ENOMEM: return YW_ENOMEM;
+        case MDB_NOTFOUND: return YW_ENOTFOUND;
+        default: return YW_ESTORE;
+    }
+}
+
+/* LMDB reports a write that stopped short as EIO: when the disk (or the
+   process's file size limit) has no room left, that is YW_ENOSPC. */
+static bool
+s_out_of_space (const char *dir)
+{
+    struct statvfs vfs;
+    if (statvfs (dir, &vfs) == 0 && (uint64_t)vfs.f_bavail * vfs.f_frsize < (1u << 20))
+        return true;
+    struct rlimit limit;
+    char path[PATH_MAX];
+    struct stat st;
+    snprintf (path, sizeof path, "%s/data.mdb", dir);
+    return getrlimit (RLIMIT_FSIZE, &limit) == 0 && limit.rlim_cur != RLIM_INFINITY &&
+           stat (path, &st) == 0 && (uint64_t)st.st_size + (1u << 20) > limit.rlim_cur;
+}
+
+/* Sets `error` for an LMDB failure of `what` and returns the mapped code. */
+static int
+s_lmdb_fail (char *error, int rc, const char *what)
+{
+    int code = s_code (rc);
+    if (code != S_GROW)
+        s_fail (error, code, "store: %s: %s", what, mdb_strerror (rc));
+    return code;
+}
+
+static bool
+s_code_valid (const char *code)
+{
+    size_t n = strnlen (code, YW_OBJECT_CODE_SIZE);
+    if (n != S_CODE)
+        return false;
+    for (size_t i = 0; i < n; i++)
+        if (!((code[i] >= '0' && code[i] <= '9') || (code[i] >= 'A' && code[i] <= 'Z')))
+            return false;
+    return true;
+}
+
+static bool
+s_region_valid (const char *region)
+{
+    size_t n = strnlen (region, YW_REGION_SIZE);
+    if (n != 0 && n != 6)
+        return false;
+    for (size_t i = 0; i < n; i++)
+        if (region[i] < '0' || region[i] > '9')
+            return false;
+    return true;
+}
+
+static bool
+s_hash_zero (const uint8_t *hash)
+{
+    for (size_t i = 0; i < YW_HASH_SIZE; i++)
+        if (hash[i])
+            return false;
+    return true;
+}
+
+/* ------------------------------------------------------ object encoding */
+
+static int
+s_object_decode (const MDB_val *value, s_object_t *object)
+{
+    const uint8_t *in = value->mv_data;
+    if (value->mv_size < S_HEADER + S_CLAIM || in[0] != S_FORMAT || in[1] == 0 ||
+        value->mv_size != S_HEADER + (size_t)in[1] * S_CLAIM ||
+        (in[2] != S_NO_VISIBLE && in[2] >= in[1]))
+        return -1;
+    object->count = in[1];
+    object->visible = in[2] == S_NO_VISIBLE ? -1 : in[2];
+    for (unsigned i = 0; i < object->count; i++) {
+        const uint8_t *c = in + S_HEADER + i * S_CLAIM;
+        s_claim_t *claim = &object->claim[i];
+        claim->origin = s_get32 (c);
+        claim->source = s_get32 (c + 4);
+        claim->version = s_get64 (c + 8);
+        claim->body = s_get64 (c + 16);
+        memcpy (claim->hash, c + 24, YW_HASH_SIZE);
+        claim->deleted = c[56] & S_DELETED;
+        claim->kind = c[57];
+        memcpy (claim->region, c + 58, 6);
+        claim->region[6] = '\0';
+        claim->region[strnlen (claim->region, 6)] = '\0';
+    }
+    return 0;
+}
+
+static size_t
+s_object_encode (const s_object_t *object, uint8_t *out)
+{
+    out[0] = S_FORMAT;
+    out[1] = (uint8_t)object->count;
+    out[2] = object->visible < 0 ? S_NO_VISIBLE : (uint8_t)object->visible;
+    out[3] = 0;
+    for (unsigned i = 0; i < object->count; i++) {
+        uint8_t *c = out + S_HEADER + i * S_CLAIM;
+        const s_claim_t *claim = &object->claim[i];
+        s_put32 (c, claim->origin);
+        s_put32 (c + 4, claim->source);
+        s_put64 (c + 8, claim->version);
+        s_put64 (c + 16, claim->body);
+        memcpy (c + 24, claim->hash, YW_HASH_SIZE);
+        c[56] = claim->deleted ? S_DELETED : 0;
+        c[57] = claim->kind;
+        memset (c + 58, 0, 6);
+        memcpy (c + 58, claim->region, strnlen (claim->region, 6));
+    }
+    return S_HEADER + object->count * S_CLAIM;
+}
+
+static int
+s_claim_find (const s_object_t *object, uint32_t origin)
+{
+    for (unsigned i = 0; i < object->count; i++)
+        if (object->claim[i].origin == origin)
+            return (int)i;
+    return -1;
+}
+
+/* ------------------------------------------------------- index keys */
+
+static void
+s_key_add (s_keys_t *keys, char tag, const char *a, size_t a_size, const char *b,
+           size_t b_size)
+{
+    s_key_t *key = &keys->key[keys->count++];
+    key->data[0] = (uint8_t)tag;
+    memcpy (key->data + 1, a, a_size);
+    memcpy (key->data + 1 + a_size, b, b_size);
+    key->size = 1 + a_size + b_size;
+}
+
+static void
+s_keys_of (const yw_record_t *record, s_keys_t *keys)
+{
+    keys->count = 0;
+    char kind = (char)record->kind;
+    size_t n;
+    if (record->kind == YW_KIND_VEHICLE &&
+        (n = strnlen (record->body.vehicle.plate, YW_SHORT_SIZE)) > 0)
+        s_key_add (keys, 'p', record->body.vehicle.plate, n, "", 0);
+    if ((n = strnlen (record->unit_code, YW_USCC_SIZE)) > 0)
+        s_key_add (keys, 'u', record->unit_code, n, &kind, 1);
+    if ((n = strnlen (record->region_code, YW_REGION_SIZE)) > 0)
+        s_key_add (keys, 'r', &kind, 1, record->region_code, n);
+}
+
+static bool
+s_keys_has (const s_keys_t *keys, const s_key_t *key)
+{
+    for (size_t i = 0; i < keys->count; i++)
+        if (keys->key[i].size == key->size &&
+            !memcmp (keys->key[i].data, key->data, key->size))
+            return true;
+    return false;
+}
+
+/* ---------------------------------------------------------- environment */
+
+static int
+s_env_open (store_t *self, char *error)
+{
+    int rc = mdb_env_create (&self->env);
+    if (rc)
+        return s_lmdb_fail (error, rc, "mdb_env_create");
+    mdb_env_set_maxdbs (self->env, 16);
+    if (!self->read_only)
+        mdb_env_set_mapsize (self->env, self->map_size);
+    /* NOTLS: read transactions are not tied to the thread that began them.
+       Durable commits: neither NOSYNC nor NOMETASYNC. */
+    unsigned flags = MDB_NOTLS | (self->read_only ? MDB_RDONLY : 0);
+    rc = mdb_env_open (self->env, self->dir, flags, 0644);
+    if (rc) {
+        mdb_env_close (self->env);
+        self->env = NULL;
+        if (rc == ENOENT)
+            return s_fail (error, YW_ENOTFOUND, "store: no store in %s", self->dir);
+        return s_fail (error, rc == EACCES ? YW_EIO : s_code (rc), "store: %s: %s",
+                       self->dir, mdb_strerror (rc));
+    }
+    MDB_envinfo info;
+    mdb_env_info (self->env, &info);
+    self->map_size = info.me_mapsize; /* LMDB keeps the larger of ours and the file's */
+
+    MDB_txn *txn;
+    rc = mdb_txn_begin (self->env, NULL, self->read_only ? MDB_RDONLY : 0, &txn);
+    if (rc)
+        return s_lmdb_fail (error, rc, "open transaction");
+    static const struct {
+        const char *name;
+        size_t offset;
+        unsigned flags;
+    } tables[] = {
+        {"obj", offsetof (store_t, obj), 0},
+        {"body", offsetof (store_t, body), 0},
+        {"log", offsetof (store_t, log), 0},
+        {"idx", offsetof (store_t, idx), MDB_DUPSORT | MDB_DUPFIXED},
+        {"src", offsetof (store_t, src), 0},
+        {"reject", offsetof (store_t, reject), 0},
+        {"origin", offsetof (store_t, origin), 0},
+        {"meta", offsetof (store_t, meta), 0},
+    };
+    for (size_t i = 0; i < sizeof tables / sizeof tables[0]; i++) {
+        MDB_dbi *dbi = (MDB_dbi *)((char *)self + tables[i].offset);
+        rc = mdb_dbi_open (txn, tables[i].name,
+                           tables[i].flags | (self->read_only ? 0 : MDB_CREATE), dbi);
+        if (rc) {
+            mdb_txn_abort (txn);
+            if (rc == MDB_NOTFOUND)
+                return s_fail (error, YW_ENOTFOUND,
+                               "store: %s is not a yiwang store (no %s)", self->dir,
+                               tables[i].name);
+            return s_lmdb_fail (error, rc, tables[i].name);
+        }
+    }
+    rc = mdb_txn_commit (txn);
+    if (rc)
+        return s_lmdb_fail (error, rc, "open commit");
+    return 0;
+}
+
+static void
+s_env_close (store_t *self)
+{
+    if (self->rtxn)
+        mdb_txn_abort (self->rtxn);
+    self->rtxn = NULL;
+    if (self->env)
+        mdb_env_close (self->env);
+    self->env = NULL;
+}
+
+/* Begins the cached read transaction; follows a map grown by the writer. */
+static int
+s_read_begin (store_t *self, MDB_txn **txn)
+{
+    for (int attempt = 0; attempt < 2; attempt++) {
+        int rc = self->rtxn ? mdb_txn_renew (self->rtxn)
+                            : mdb_txn_begin (self->env, NULL, MDB_RDONLY, &self->rtxn);
+        if (rc == MDB_MAP_RESIZED) {
+            if (self->rtxn)
+                mdb_txn_abort (self->rtxn);
+            self->rtxn = NULL;
+            mdb_env_set_mapsize (self->env, 0);
+            continue;
+        }
+        if (rc) {
+            if (self->rtxn)
+                mdb_txn_abort (self->rtxn);
+            self->rtxn = NULL;
+            return s_code (rc) == S_GROW ? YW_ESTORE : s_code (rc);
+        }
+        *txn = self->rtxn;
+        return 0;
+    }
+    return YW_ESTORE;
+}
+
+static void
+s_read_end (store_t *self)
+{
+    if (self->rtxn)
+        mdb_txn_reset (self->rtxn);
+}
+
+/* --------------------------------------------------------------- meta */
+
+static int
+s_meta_get (MDB_txn *txn, store_t *self, const char *name, MDB_val *value)
+{
+    MDB_val key = {strlen (name), (void *)name};
+    return mdb_get (txn, self->meta, &key, value);
+}
+
+static int
+s_meta_put (MDB_txn *txn, store_t *self, const char *name, const void *data, size_t size)
+{
+    MDB_val key = {strlen (name), (void *)name}, value = {size, (void *)data};
+    return mdb_put (txn, self->meta, &key, &value, 0);
+}
+
+static int
+s_meta_get_u64 (MDB_txn *txn, store_t *self, const char *name, uint64_t *out)
+{
+    MDB_val value;
+    int rc = s_meta_get (txn, self, name, &value);
+    if (rc)
+        return rc;
+    if (value.mv_size != 8)
+        return MDB_CORRUPTED;
+    *out = s_get64 (value.mv_data);
+    return 0;
+}
+
+static int
+s_meta_put_u64 (MDB_txn *txn, store_t *self, const char *name, uint64_t number)
+{
+    uint8_t data[8];
+    s_put64 (data, number);
+    return s_meta_put (txn, self, name, data, 8);
+}
+
+/* ------------------------------------------------------------ origins */
+
+static void
+s_origin_cache (store_t *self, uint32_t ordinal, const char *id, size_t size)
+{
+    if (ordinal >= self->origin_count) {
+        self->origins = yw_realloc (self->origins, (ordinal + 1) * sizeof (char *));
+        memset (self->origins + self->origin_count, 0,
+                (ordinal + 1 - self->origin_count) * sizeof (char *));
+        self->origin_count = ordinal + 1;
+    }
+    if (!self->origins[ordinal])
+        self->origins[ordinal] = yw_strndup (id, size);
+}
+
+/* Forgets origins with ordinals from `count` on (their transaction aborted). */
+static void
+s_origin_truncate (store_t *self, size_t count)
+{
+    for (size_t i = count; i < self->origin_count; i++)
+        free (self->origins[i]);
+    if (count < self->origin_count)
+        self->origin_count = count;
+}
+
+/* The id of an origin ordinal ("?" if the table lacks it: store_check says so). */
+static const char *
+s_origin_name (store_t *self, MDB_txn *txn, uint32_t ordinal)
+{
+    if (ordinal < self->origin_count && self->origins[ordinal])
+        return self->origins[ordinal];
+    uint8_t data[5] = {0};
+    s_put32 (data + 1, ordinal);
+    MDB_val key = {5, data}, value;
+    if (mdb_get (txn, self->origin, &key, &value) || value.mv_size == 0 ||
+        value.mv_size >= YW_NODE_ID_SIZE)
+        return "?";
+    s_origin_cache (self, ordinal, value.mv_data, value.mv_size);
+    return self->origins[ordinal];
+}
+
+/* Looks up (and with `create`, adds) an origin. *row receives the origin
+   table's value (ordinal, seq, hash) when found. */
+static int
+s_origin_ordinal (store_t *self, MDB_txn *txn, const char *id, bool create,
+                  uint32_t *ordinal, uint8_t *row)
+{
+    MDB_val key = {strlen (id), (void *)id}, value;
+    int rc = mdb_get (txn, self->origin, &key, &value);
+    if (rc == 0) {
+        if (value.mv_size != 4 + 8 + YW_HASH_SIZE)
+            return MDB_CORRUPTED;
+        *ordinal = s_get32 (value.mv_data);
+        if (row)
+            memcpy (row, value.mv_data, value.mv_size);
+        return 0;
+    }
+    if (rc != MDB_NOTFOUND || !create)
+        return rc;
+    uint64_t next = 1;
+    rc = s_meta_get_u64 (txn, self, "yw.origin_next", &next);
+    if (rc && rc != MDB_NOTFOUND)
+        return rc;
+    if (next > UINT32_MAX)
+        return MDB_CORRUPTED;
+    uint8_t data[4 + 8 + YW_HASH_SIZE] = {0};
+    s_put32 (data, (uint32_t)next);
+    value.mv_size = sizeof data;
+    value.mv_data = data;
+    if ((rc = mdb_put (txn, self->origin, &key, &value, MDB_NOOVERWRITE)))
+        return rc;
+    uint8_t reverse[5] = {0};
+    s_put32 (reverse + 1, (uint32_t)next);
+    MDB_val rkey = {5, reverse}, rvalue = {strlen (id), (void *)id};
+    if ((rc = mdb_put (txn, self->origin, &rkey, &rvalue, 0)) ||
+        (rc = s_meta_put_u64 (txn, self, "yw.origin_next", next + 1)))
+        return rc;
+    *ordinal = (uint32_t)next;
+    if (row)
+        memcpy (row, data, sizeof data);
+    s_origin_cache (self, (uint32_t)next, id, strlen (id));
+    return 0;
+}
+
+/* --------------------------------------------------------------- open */
+
+static int
+s_lock (store_t *self, char *error)
+{
+    char path[PATH_MAX];
+    snprintf (path, sizeof path, "%s/yiwang.lock", self->dir);
+    self->lock_fd = open (path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+    if (self->lock_fd < 0)
+        return s_fail (error, YW_EIO, "store: cannot open %s: %s", path, strerror (errno));
+    if (flock (self->lock_fd, LOCK_EX | LOCK_NB) != 0) {
+        int err = errno;
+        char pid[32] = "";
+        ssize_t n = pread (self->lock_fd, pid, sizeof pid - 1, 0);
+        pid[n > 0 ? n : 0] = '\0';
+        pid[strcspn (pid, "\n")] = '\0';
+        close (self->lock_fd);
+        self->lock_fd = -1;
+        if (err == EWOULDBLOCK)
+            return s_fail (
+                error, YW_ELOCKED,
+                "store %s is in use by another process%s%s%s: one writer at a time",
+                self->dir, pid[0] ? " (pid " : "", pid, pid[0] ? ")" : "");
+        return s_fail (error, YW_EIO, "store: cannot lock %s: %s", path, strerror (err));
+    }
+    char pid[32];
+    int n = snprintf (pid, sizeof pid, "%ld\n", (long)getpid ());
+    if (ftruncate (self->lock_fd, 0) != 0 || pwrite (self->lock_fd, pid, (size_t)n, 0) != n)
+        return s_fail (error, YW_EIO, "store: cannot write %s: %s", path, strerror (errno));
+    return 0;
+}
+
+/* Writer: sets up or checks identity and schema, loads HLC and chain head. */
+static int
+s_open_state (store_t *self, const char *node_id, char *error)
+{
+    MDB_txn *txn;
+    int rc = mdb_txn_begin (self->env, NULL, self->read_only ? MDB_RDONLY : 0, &txn);
+    if (rc)
+        return s_lmdb_fail (error, rc, "open state");
+    MDB_val value;
+    bool dirty = false;
+    rc = s_meta_get (txn, self, "yw.node_id", &value);
+    if (rc == MDB_NOTFOUND && !self->read_only) {
+        uint8_t schema[8];
+        s_put64 (schema, STORE_SCHEMA);
+        uint32_t ordinal;
+        if ((rc = s_meta_put (txn, self, "yw.node_id", node_id, strlen (node_id))) ||
+            (rc = s_meta_put (txn, self, "yw.schema", schema, 8)) ||
+            (rc = s_origin_ordinal (self, txn, node_id, true, &ordinal, NULL)))
+            goto lmdb_failed;
+        assert (ordinal == S_OWN);
+        snprintf (self->node_id, sizeof self->node_id, "%s", node_id);
+        dirty = true;
+    }
+    else if (rc == MDB_NOTFOUND) {
+        mdb_txn_abort (txn);
+        return s_fail (error, YW_ENOTFOUND, "store: %s has no node id: not initialized",
+                       self->dir);
+    }
+    else if (rc)
+        goto lmdb_failed;
+    else {
+        if (value.mv_size == 0 || value.mv_size >= YW_NODE_ID_SIZE) {
+            mdb_txn_abort (txn);
+            return s_fail (error, YW_ESTORE, "store: %s: bad node id in meta", self->dir);
+        }
+        memcpy (self->node_id, value.mv_data, value.mv_size);
+        self->node_id[value.mv_size] = '\0';
+        if (node_id && strcmp (node_id, self->node_id) != 0) {
+            mdb_txn_abort (txn);
+            return s_fail (error, YW_ECONFIG, "store %s belongs to node \"%s\", not \"%s\"",
+                           self->dir, self->node_id, node_id);
+        }
+        uint64_t schema = 0;
+        if ((rc = s_meta_get_u64 (txn, self, "yw.schema", &schema)))
+            goto lmdb_failed;
+        if (schema > STORE_SCHEMA) {
+            mdb_txn_abort (txn);
+            return s_fail (error, YW_ECONFIG,
+                           "store %s has schema %llu, newer than this program's %d",
+                           self->dir, (unsigned long long)schema, STORE_SCHEMA);
+        }
+    }
+    s_origin_cache (self, S_OWN, self->node_id, strlen (self->node_id));
+    uint64_t hlc = 0;
+    rc = s_meta_get_u64 (txn, self, "yw.hlc", &hlc);
+    if (rc && rc != MDB_NOTFOUND)
+        goto lmdb_failed;
+    hlc_init (&self->hlc, hlc);
+    rc = s_meta_get_u64 (txn, self, "yw.origin_seq", &self->origin_seq);
+    if (rc && rc != MDB_NOTFOUND)
+        goto lmdb_failed;
+    if (s_meta_get (txn, self, "yw.origin_hash", &value) == 0 &&
+        value.mv_size == YW_HASH_SIZE)
+        memcpy (self->origin_hash, value.mv_data, YW_HASH_SIZE);
+    if (dirty) {
+        rc = mdb_txn_commit (txn);
+        if (rc) {
+            s_origin_truncate (self, 0);
+            return s_lmdb_fail (error, rc, "initialize");
+        }
+    }
+    else
+        mdb_txn_abort (txn);
+    return 0;
+
+lmdb_failed:
+    mdb_txn_abort (txn);
+    if (rc == MDB_MAP_FULL)
+        return s_fail (error, YW_EMAPFULL, "store %s: map too small to open", self->dir);
+    return s_lmdb_fail (error, rc, "open state");
+}
+
+int
+store_open (const store_options_t *options, store_t **store_p, char *error)
+{
+    *store_p = NULL;
+    if (!options || !options->dir || !options->dir[0] ||
+        strlen (options->dir) > PATH_MAX - 64)
+        return s_fail (error, YW_EINVAL, "store: no data directory given");
+    if (!options->read_only && (!options->node_id || !options->node_id[0] ||
+                                strlen (options->node_id) >= YW_NODE_ID_SIZE))
+        return s_fail (error, YW_EINVAL, "store: a node id of 1 to %d bytes is needed",
+                       YW_NODE_ID_SIZE - 1);
+    store_t *self = yw_calloc (1, sizeof *self);
+    self->dir = yw_strdup (options->dir);
+    self->read_only = options->read_only;
+    self->lock_fd = -1;
+    self->map_size = options->map_size ? options->map_size : STORE_DEFAULT_MAP;
+    self->map_max = options->map_max ? options->map_max : STORE_DEFAULT_MAP_MAX;
+    if (self->map_max < self->map_size)
+        self->map_max = self->map_size;
+    int rc = 0;
+    if (!self->read_only) {
+        if (mkdir (self->dir, 0755) != 0 && errno != EEXIST) {
+            rc = s_fail (error, YW_EIO, "store: cannot create %s: %s", self->dir,
+                         strerror (errno));
+            goto failed;
+        }
+        if ((rc = s_lock (self, error)))
+            goto failed;
+    }
+    if ((rc = s_env_open (self, error)) ||
+        (rc = s_open_state (self, options->read_only ? NULL : options->node_id, error)))
+        goto failed;
+    if (!self->read_only)
+        self->builder = batch_builder_new ();
+    *store_p = self;
+    return 0;
+
+failed:
+    store_destroy (&self);
+    return rc;
+}
+
+void
+store_destroy (store_t **self_p)
+{
+    if (!self_p || !*self_p)
+        return;
+    store_t *self = *self_p;
+    s_env_close (self);
+    if (self->lock_fd >= 0)
+        close (self->lock_fd); /* releases the flock */
+    s_origin_truncate (self, 0);
+    free (self->origins);
+    batch_builder_destroy (&self->builder);
+    free (self->dir);
+    free (self);
+    *self_p = NULL;
+}
+
+const char *
+store_node_id (const store_t *self)
+{
+    return self->node_id;
+}
+
+/* ---------------------------------------------------- write transactions */
+
+/* One write transaction in progress. */
+typedef struct {
+    store_t *store;
+    MDB_txn *txn;
+    MDB_cursor *obj_cur;
+    uint64_t next_body; /* next body position */
+    uint64_t next_log;  /* next link seq */
+    uint64_t seq;       /* this node's origin chain head, in this txn */
+    uint8_t hash[YW_HASH_SIZE];
+    bool building;         /* the builder holds an open origin batch */
+    bool dirty;            /* something was written: commit */
+    size_t origins_before; /* origin cache size at begin */
+    char *error;
+} s_txn_t;
+
+static int
+s_last_key (MDB_txn *txn, MDB_dbi dbi, uint64_t *last)
+{
+    MDB_cursor *cursor;
+    int rc = mdb_cursor_open (txn, dbi, &cursor);
+    if (rc)
+        return rc;
+    MDB_val key, value;
+    rc = mdb_cursor_get (cursor, &key, &value, MDB_LAST);
+    mdb_cursor_close (cursor);
+    if (rc == MDB_NOTFOUND) {
+        *last = 0;
+        return 0;
+    }
+    if (rc)
+        return rc;
+    if (key.mv_size != 8)
+        return MDB_CORRUPTED;
+    *last = s_get64 (key.mv_data);
+    return 0;
+}
+
+/* Reopens the environment after LMDB declared it unusable (MDB_PANIC, e.g.
+   after a failed meta page write on a full disk): the file on disk is still
+   the last commit. */
+static int
+s_reopen (store_t *self, char *error)
+{
+    s_env_close (self);
+    s_origin_truncate (self, 0);
+    int rc = s_env_open (self, error);
+    if (rc == 0)
+        rc = s_open_state (self, self->node_id, error);
+    self->broken = rc != 0;
+    return rc;
+}
+
+static int
+s_txn_begin (store_t *self, s_txn_t *t, char *error)
+{
+    memset (t, 0, sizeof *t);
+    t->store = self;
+    t->error = error;
+    if (self->read_only)
+        return s_fail (error, YW_EINVAL, "store: opened read-only");
+    if (self->broken) {
+        int rc = s_reopen (self, error);
+        if (rc)
+            return rc;
+    }
+    int rc = mdb_txn_begin (self->env, NULL, 0, &t->txn);
+    if (rc == MDB_PANIC) {
+        if ((rc = s_reopen (self, error)))
+            return rc;
+        rc = mdb_txn_begin (self->env, NULL, 0, &t->txn);
+    }
+    if (rc) {
+        t->txn = NULL;
+        return s_lmdb_fail (error, rc, "begin");
+    }
+    t->origins_before = self->origin_count;
+    uint64_t last_body, last_log;
+    if ((rc = mdb_cursor_open (t->txn, self->obj, &t->obj_cur)) ||
+        (rc = s_last_key (t->txn, self->body, &last_body)) ||
+        (rc = s_last_key (t->txn, self->log, &last_log))) {
+        mdb_txn_abort (t->txn);
+        t->txn = NULL;
+        return s_lmdb_fail (error, rc, "begin");
+    }
+    t->next_body = last_body + 1;
+    t->next_log = last_log + 1;
+    t->seq = self->origin_seq;
+    memcpy (t->hash, self->origin_hash, YW_HASH_SIZE);
+    return 0;
+}
+
+static void
+s_txn_abort (s_txn_t *t)
+{
+    if (t->txn) {
+        mdb_txn_abort (t->txn);
+        t->txn = NULL;
+    }
+    s_origin_truncate (t->store, t->origins_before);
+}
+
+/* Closes the open origin batch and appends it to the log. */
+static int
+s_events_flush (s_txn_t *t)
+{
+    if (!t->building)
+        return 0;
+    store_t *self = t->store;
+    uint8_t hash[YW_HASH_SIZE];
+    const uint8_t *data;
+    size_t size;
+    int rc = batch_builder_finish (self->builder, NULL, 0, NULL, 0, hash, &data, &size);
+    if (rc)
+        return s_fail (t->error, rc, "store: closing origin batch %llu",
+                       (unsigned long long)(t->seq + 1));
+    uint8_t seq[8];
+    s_put64 (seq, t->next_log);
+    MDB_val key = {8, seq}, value = {size, (void *)data};
+    rc = mdb_put (t->txn, self->log, &key, &value, MDB_APPEND);
+    if (rc)
+        return s_lmdb_fail (t->error, rc, "log append");
+    t->next_log++;
+    t->seq++;
+    memcpy (t->hash, hash, YW_HASH_SIZE);
+    t->building = false;
+    t->dirty = true;
+    return 0;
+}
+
+/* Adds an event to this transaction's origin batches, splitting them at
+   BATCH_SPLIT_EVENTS events or BATCH_SPLIT_BYTES. */
+static int
+s_event_add (s_txn_t *t, const uint8_t *event, size_t size)
+{
+    store_t *self = t->store;
+    int rc;
+    if (t->building && batch_builder_size (self->builder) + size + 64 > BATCH_SPLIT_BYTES &&
+        (rc = s_events_flush (t)))
+        return rc;
+    if (!t->building) {
+        rc = batch_builder_start (self->builder, self->node_id, t->seq + 1, t->hash);
+        if (rc)
+            return s_fail (t->error, rc, "store: starting origin batch");
+        t->building = true;
+    }
+    if ((rc = batch_builder_add (self->builder, event, size)))
+        return s_fail (t->error, rc, "store: event of %zu bytes", size);
+    if (batch_builder_events (self->builder) >= BATCH_SPLIT_EVENTS)
+        return s_events_flush (t);
+    return 0;
+}
+
+/* Ends the transaction: flushes events, saves HLC and chain head, commits
+   when anything was written (aborts otherwise). */
+static int
+s_txn_commit (s_txn_t *t)
+{
+    store_t *self = t->store;
+    int rc = s_events_flush (t);
+    if (rc)
+        return rc;
+    if (!t->dirty) {
+        s_txn_abort (t);
+        return 0;
+    }
+    if ((rc = s_meta_put_u64 (t->txn, self, "yw.hlc", self->hlc.last)) ||
+        (rc = s_meta_put_u64 (t->txn, self, "yw.origin_seq", t->seq)) ||
+        (rc = s_meta_put (t->txn, self, "yw.origin_hash", t->hash, YW_HASH_SIZE)))
+        return s_lmdb_fail (t->error, rc, "meta");
+    rc = mdb_txn_commit (t->txn);
+    t->txn = NULL;
+    if (rc) {
+        s_origin_truncate (self, t->origins_before);
+        if (rc == MDB_PANIC || rc == EIO || rc == ENOSPC || rc == EFBIG || rc == EDQUOT)
+            self->broken = true; /* be safe: reopen from what is on disk */
+        if (rc == EIO && s_out_of_space (self->dir))
+            rc = ENOSPC;
+        if (s_code (rc) == YW_ENOSPC)
+            return s_fail (t->error, YW_ENOSPC,
+                           "store %s: no space left on the disk (or over the file size "
+                           "limit); nothing of this transaction was written",
+                           self->dir);
+        return s_lmdb_fail (t->error, rc, "commit");
+    }
+    self->origin_seq = t->seq;
+    memcpy (self->origin_hash, t->hash, YW_HASH_SIZE);
+    return 0;
+}
+
+/* The result of a write call: an I/O failure (e.g. while LMDB spilled
+   pages in the middle of a large transaction) on a full disk is YW_ENOSPC. */
+static int
+s_write_result (store_t *self, int rc, char *error)
+{
+    if (rc == YW_EIO && s_out_of_space (self->dir)) {
+        self->broken = true;
+        return s_fail (error, YW_ENOSPC,
+                       "store %s: no space left on the disk (or over the file size limit); "
+                       "nothing of this transaction was written",
+                       self->dir);
+    }
+    return rc;
+}
+
+/* Doubles the map after MDB_MAP_FULL. */
+static int
+s_grow (store_t *self, char *error)
+{
+    if (self->map_size >= self->map_max)
+        return s_fail (error, YW_EMAPFULL, "store %s: map full at %zu MiB (the limit)",
+                       self->dir, self->map_size >> 20);
+    size_t size = self->map_size * 2 > self->map_max ? self->map_max : self->map_size * 2;
+    if (self->rtxn) {
+        mdb_txn_abort (self->rtxn);
+        self->rtxn = NULL;
+    }
+    int rc = mdb_env_set_mapsize (self->env, size);
+    if (rc)
+        return s_fail (error, YW_EMAPFULL, "store %s: cannot grow the map to %zu MiB: %s",
+                       self->dir, size >> 20, mdb_strerror (rc));
+    MDB_envinfo info;
+    mdb_env_info (self->env, &info);
+    self->map_size = info.me_mapsize;
+    return 0;
+}
+
+/* ------------------------------------------------------------- claims */
+
+/* Reads and decodes the body at `position` into record. */
+static int
+s_body_read (s_txn_t *t, uint64_t position, const char *code, yw_record_t *record)
+{
+    uint8_t data[8];
+    s_put64 (data, position);
+    MDB_val key = {8, data}, value;
+    int rc = mdb_get (t->txn, t->store->body, &key, &value);
+    if (rc)
+        return rc == MDB_NOTFOUND
+                   ? s_fail (t->error, YW_ESTORE, "store: object %.23s: body %llu missing",
+                             code, (unsigned long long)position)
+                   : s_lmdb_fail (t->error, rc, "body read");
+    char message[128];
+    if (codec_record_decode (value.mv_data, value.mv_size, record, message))
+        return s_fail (t->error, YW_ESTORE, "store: object %.23s: body %llu: %s", code,
+                       (unsigned long long)position, message);
+    return 0;
+}
+
+/* The index keys of a claim's record: `record` when it is the claim being
+   written, else its body. A tombstone has none. */
+static int
+s_claim_keys (s_txn_t *t, const char *code, const s_claim_t *claim,
+              const yw_record_t *record, s_keys_t *keys)
+{
+    keys->count = 0;
+    if (claim->deleted)
+        return 0;
+    if (record) {
+        s_keys_of (record, keys);
+        return 0;
+    }
+    int rc = s_body_read (t, claim->body, code, &t->store->scratch);
+    if (rc == 0)
+        s_keys_of (&t->store->scratch, keys);
+    return rc;
+}
+
+/* Recomputes the visible claim: the newest live one, ties to the smaller
+   origin id. */
+static void
+s_visible (store_t *self, MDB_txn *txn, s_object_t *object)
+{
+    int best = -1;
+    for (unsigned i = 0; i < object->count; i++) {
+        const s_claim_t *claim = &object->claim[i];
+        if (claim->deleted)
+            continue;
+        if (best < 0 || claim->version > object->claim[best].version ||
+            (claim->version == object->claim[best].version &&
+             strcmp (s_origin_name (self, txn, claim->origin),
+                     s_origin_name (self, txn, object->claim[best].origin)) < 0))
+            best = (int)i;
+    }
+    object->visible = best;
+}
+
+static int
+s_index_apply (s_txn_t *t, const char *code, const s_keys_t *old_keys,
+               const s_keys_t *new_keys)
+{
+    store_t *self = t->store;
+    MDB_val data = {S_CODE, (void *)code};
+    for (size_t i = 0; i < old_keys->count; i++) {
+        if (s_keys_has (new_keys, &old_keys->key[i]))
+            continue;
+        MDB_val key = {old_keys->key[i].size, (void *)old_keys->key[i].data};
+        int rc = mdb_del (t->txn, self->idx, &key, &data);
+        if (rc && rc != MDB_NOTFOUND)
+            return s_lmdb_fail (t->error, rc, "index delete");
+    }
+    for (size_t i = 0; i < new_keys->count; i++) {
+        if (s_keys_has (old_keys, &new_keys->key[i]))
+            continue;
+        MDB_val key = {new_keys->key[i].size, (void *)new_keys->key[i].data};
+        MDB_val value = data;
+        int rc = mdb_put (t->txn, self->idx, &key, &value, MDB_NODUPDATA);
+        if (rc && rc != MDB_KEYEXIST)
+            return s_lmdb_fail (t->error, rc, "index put");
+    }
+    return 0;
+}
+
+/* Sets the claim of claim->origin on object `code` (current state in
+   *object; count 0 if new) to *claim: appends the body `encoded` when the
+   claim is live (claim->body is assigned here), deletes the body it
+   replaces, re-indexes when the visible claim changes, and writes the
+   object. `record` is the claim's record when live (for its index keys). */
+static int
+s_claim_set (s_txn_t *t, const char *code, s_object_t *object, s_claim_t *claim,
+             const yw_record_t *record, const uint8_t *encoded, size_t encoded_size)
+{
+    store_t *self = t->store;
+    int rc;
+    int previous = s_claim_find (object, claim->origin);
+    uint64_t old_body = previous >= 0 ? object->claim[previous].body : 0;
+    bool had_visible = object->visible >= 0;
+    s_claim_t old_visible;
+    if (had_visible)
+        old_visible = object->claim[object->visible];
+
+    if (!claim->deleted) {
+        uint8_t position[8];
+        s_put64 (position, t->next_body);
+        MDB_val key = {8, position}, value = {encoded_size, (void *)encoded};
+        if ((rc = mdb_put (t->txn, self->body, &key, &value, MDB_APPEND)))
+            return s_lmdb_fail (t->error, rc, "body append");
+        claim->body = t->next_body++;
+    }
+    else
+        claim->body = 0;
+
+    if (previous >= 0)
+        object->claim[previous] = *claim;
+    else {
+        if (object->count >= S_MAX_CLAIMS)
+            return s_fail (t->error, YW_ESTORE, "store: object %.23s: more than %d claims",
+                           code, S_MAX_CLAIMS);
+        unsigned at = object->count;
+        while (at > 0 && object->claim[at - 1].origin > claim->origin) {
+            object->claim[at] = object->claim[at - 1];
+            at--;
+        }
+        object->claim[at] = *claim;
+        object->count++;
+    }
+    s_visible (self, t->txn, object);
+
+    const s_claim_t *now = object->visible >= 0 ? &object->claim[object->visible] : NULL;
+    bool same = had_visible && now && now->origin == old_visible.origin &&
+                now->body == old_visible.body;
+    if (!same && (had_visible || now)) {
+        s_keys_t old_keys = {.count = 0}, new_keys = {.count = 0};
+        if (had_visible && (rc = s_claim_keys (t, code, &old_visible, NULL, &old_keys)))
+            return rc;
+        if (now &&
+            (rc = s_claim_keys (t, code, now, now->origin == claim->origin ? record : NULL,
+                                &new_keys)))
+            return rc;
+        if ((rc = s_index_apply (t, code, &old_keys, &new_keys)))
+            return rc;
+    }
+    if (old_body) {
+        uint8_t position[8];
+        s_put64 (position, old_body);
+        MDB_val key = {8, position};
+        if ((rc = mdb_del (t->txn, self->body, &key, NULL)) && rc != MDB_NOTFOUND)
+            return s_lmdb_fail (t->error, rc, "body delete");
+    }
+    uint8_t value_data[S_HEADER + S_MAX_CLAIMS * S_CLAIM];
+    MDB_val key = {S_CODE, (void *)code};
+    MDB_val value = {s_object_encode (object, value_data), value_data};
+    if ((rc = mdb_put (t->txn, self->obj, &key, &value, 0)))
+        return s_lmdb_fail (t->error, rc, "object put");
+    t->dirty = true;
+    return 0;
+}
+
+/* Looks the object up into self->object (count 0 when absent). */
+static int
+s_object_load (s_txn_t *t, const char *code)
+{
+    MDB_val key = {S_CODE, (void *)code}, value;
+    int rc = mdb_cursor_get (t->obj_cur, &key, &value, MDB_SET_KEY);
+    if (rc == MDB_NOTFOUND) {
+        t->store->object.count = 0;
+        t->store->object.visible = -1;
+        return 0;
+    }
+    if (rc)
+        return s_lmdb_fail (t->error, rc, "object read");
+    if (s_object_decode (&value, &t->store->object))
+        return s_fail (t->error, YW_ESTORE, "store: object %.23s: malformed claims", code);
+    return 0;
+}
+
+/* ------------------------------------------------------------ sources */
+
+static int
+s_source_ordinal (s_txn_t *t, const char *source, uint32_t *ordinal)
+{
+    store_t *self = t->store;
+    char name[16 + S_MAX_SOURCE];
+    snprintf (name, sizeof name, "yw.source.%s", source);
+    MDB_val value;
+    int rc = s_meta_get (t->txn, self, name, &value);
+    if (rc == 0 && value.mv_size == 4) {
+        *ordinal = s_get32 (value.mv_data);
+        return 0;
+    }
+    if (rc != MDB_NOTFOUND)
+        return s_lmdb_fail (t->error, rc ? rc : MDB_CORRUPTED, "source ordinal");
+    uint64_t next = 1;
+    rc = s_meta_get_u64 (t->txn, self, "yw.source_next", &next);
+    if (rc && rc != MDB_NOTFOUND)
+        return s_lmdb_fail (t->error, rc, "source ordinal");
+    uint8_t data[4];
+    s_put32 (data, (uint32_t)next);
+    if ((rc = s_meta_put (t->txn, self, name, data, 4)) ||
+        (rc = s_meta_put_u64 (t->txn, self, "yw.source_next", next + 1)))
+        return s_lmdb_fail (t->error, rc, "source ordinal");
+    *ordinal = (uint32_t)next;
+    t->dirty = true;
+    return 0;
+}
+
+static void
+s_src_key (uint8_t *key, uint32_t source, uint8_t kind, const char *code)
+{
+    s_put32 (key, source);
+    key[4] = kind;
+    memcpy (key + 5, code, S_CODE);
+}
+
+/* ---------------------------------------------------------- rejections */
+
+static size_t
+s_put_text (uint8_t *out, const char *text)
+{
+    size_t n = text ? strnlen (text, YW_MAX_FIELD) : 0;
+    out[0] = (uint8_t)(n >> 8);
+    out[1] = (uint8_t)n;
+    memcpy (out + 2, text ? text : "", n);
+    return 2 + n;
+}
+
+static int
+s_reject_put (s_txn_t *t, yw_kind_t kind, uint64_t import_id, const store_rejection_t *row)
+{
+    store_t *self = t->store;
+    uint8_t data[1 + 1 + 8 + 8 + 5 * (2 + YW_MAX_FIELD)];
+    size_t n = 0;
+    data[n++] = 1; /* format */
+    data[n++] = (uint8_t)kind;
+    s_put64 (data + n, import_id);
+    n += 8;
+    s_put64 (data + n, row->line);
+    n += 8;
+    n += s_put_text (data + n, row->source);
+    n += s_put_text (data + n, row->field);
+    n += s_put_text (data + n, row->reason);
+    n += s_put_text (data + n, row->value);
+    n += s_put_text (data + n, row->message);
+    uint8_t at[8];
+    s_put64 (at, hlc_next (&self->hlc));
+    MDB_val key = {8, at}, value = {n, data};
+    /* HLC values only grow, so this appends; the fallback covers a clock
+       that was reset under an existing store */
+    int rc = mdb_put (t->txn, self->reject, &key, &value, MDB_APPEND);
+    if (rc == MDB_KEYEXIST) {
+        uint64_t last;
+        if ((rc = s_last_key (t->txn, self->reject, &last)) == 0) {
+            hlc_observe (&self->hlc, last, UINT64_MAX >> 16);
+            s_put64 (at, hlc_next (&self->hlc));
+            rc = mdb_put (t->txn, self->reject, &key, &value, MDB_APPEND);
+        }
+    }
+    if (rc)
+        return s_lmdb_fail (t->error, rc, "reject put");
+    t->dirty = true;
+    return 0;
+}
+
+static const char *
+s_get_text (const uint8_t **in, const uint8_t *end, char *out)
+{
+    if (end - *in < 2)
+        return NULL;
+    size_t n = (size_t)(*in)[0] << 8 | (*in)[1];
+    if ((size_t)(end - *in - 2) < n || n > YW_MAX_FIELD)
+        return NULL;
+    memcpy (out, *in + 2, n);
+    out[n] = '\0';
+    *in += 2 + n;
+    return out;
+}
+
+/* -------------------------------------------------------- --full runs */
+
+/* An open --full run of one (source, kind) in this transaction. */
+typedef struct {
+    uint32_t source;
+    yw_kind_t kind;
+    uint64_t import_id;
+    int fd;
+    uint64_t length; /* bytes of the spill file that count */
+    bool finished;   /* final batch seen: merge done, registry gone */
+    char path[PATH_MAX];
+} s_run_t;
+
+static void
+s_run_name (const s_run_t *run, char *name, size_t size)
+{
+    snprintf (name, size, "yw.run.%08x.%d", (unsigned)run->source, (int)run->kind);
+}
+
+/* Opens the run's spill file at the length its registry entry in meta
+   committed (cutting off what an aborted attempt or a crash left beyond
+   it), or starts it over for a new import id. */
+static int
+s_run_open (s_txn_t *t, s_run_t *run, uint32_t source, yw_kind_t kind, uint64_t import_id)
+{
+    store_t *self = t->store;
+    memset (run, 0, sizeof *run);
+    run->source = source;
+    run->kind = kind;
+    run->import_id = import_id;
+    run->fd = -1;
+    char dir[PATH_MAX];
+    snprintf (dir, sizeof dir, "%s/runs", self->dir);
+    if (mkdir (dir, 0755) != 0 && errno != EEXIST)
+        return s_fail (t->error, YW_EIO, "store: cannot create %s: %s", dir,
+                       strerror (errno));
+    snprintf (run->path, sizeof run->path, "%s/%08x-%d.spill", dir, (unsigned)source,
+              (int)kind);
+    char name[64];
+    s_run_name (run, name, sizeof name);
+    MDB_val value;
+    int rc = s_meta_get (t->txn, self, name, &value);
+    if (rc == 0 && value.mv_size == 16 && s_get64 (value.mv_data) == import_id)
+        run->length = s_get64 ((const uint8_t *)value.mv_data + 8);
+    else if (rc && rc != MDB_NOTFOUND)
+        return s_lmdb_fail (t->error, rc, "run registry");
+    run->fd = open (run->path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+    if (run->fd < 0)
+        return s_fail (t->error, YW_EIO, "store: cannot open %s: %s", run->path,
+                       strerror (errno));
+    struct stat st = {0};
+    if (fstat (run->fd, &st) != 0 || (uint64_t)st.st_size < run->length)
+        return s_fail (t->error, YW_ESTORE,
+                       "store: --full run %llu of source %u: spill file %s lost (%lld of "
+                       "%llu bytes); import the whole file again",
+                       (unsigned long long)import_id, (unsigned)source, run->path,
+                       (long long)st.st_size, (unsigned long long)run->length);
+    if (ftruncate (run->fd, (off_t)run->length) != 0)
+        return s_fail (t->error, YW_EIO, "store: %s: %s", run->path, strerror (errno));
+    return 0;
+}
+
+/* Appends a sorted block of codes: u32 count, then the codes. */
+static int
+s_run_append (s_txn_t *t, s_run_t *run, const char *const *codes, size_t count)
+{
+    size_t size = 4 + count * S_CODE;
+    uint8_t *block = yw_malloc (size);
+    s_put32 (block, (uint32_t)count);
+    for (size_t i = 0; i < count; i++)
+        memcpy (block + 4 + i * S_CODE, codes[i], S_CODE);
+    ssize_t n = pwrite (run->fd, block, size, (off_t)run->length);
+    free (block);
+    if (n != (ssize_t)size)
+        return s_fail (t->error, n < 0 && errno == ENOSPC ? YW_ENOSPC : YW_EIO,
+                       "store: writing %s: %s", run->path,
+                       n < 0 ? strerror (errno) : "short");
+    run->length += size;
+    char name[64];
+    s_run_name (run, name, sizeof name);
+    uint8_t value[16];
+    s_put64 (value, run->import_id);
+    s_put64 (value + 8, run->length);
+    int rc = s_meta_put (t->txn, t->store, name, value, sizeof value);
+    if (rc)
+        return s_lmdb_fail (t->error, rc, "run registry");
+    t->dirty = true;
+    return 0;
+}
+
+/* k-way merge of a spill file's sorted blocks, each read through a small
+   buffer: the run's object codes in order, without repeats. */
+typedef struct {
+    uint64_t offset;     /* next code to read from the file */
+    uint32_t remaining;  /* codes not yet read into buffer */
+    uint32_t have, next; /* codes in buffer, and the next one */
+    uint8_t buffer[S_RUN_BLOCK * S_CODE];
+} s_block_t;
+
+typedef struct {
+    int fd;
+    s_block_t *blocks;
+    size_t *heap; /* block indexes, min-heap on their next code */
+    size_t heap_size;
+    uint8_t last[S_CODE];
+    bool has_last;
+} s_merge_t;
+
+static const uint8_t *
+s_block_head (const s_merge_t *m, size_t block)
+{
+    const s_block_t *b = &m->blocks[block];
+    return b->buffer + b->next * S_CODE;
+}
+
+static void
+s_heap_down (s_merge_t *m, size_t at)
+{
+    for (;;) {
+        size_t least = at, l = 2 * at + 1, r = l + 1;
+        if (l < m->heap_size && memcmp (s_block_head (m, m->heap[l]),
+                                        s_block_head (m, m->heap[least]), S_CODE) < 0)
+            least = l;
+        if (r < m->heap_size && memcmp (s_block_head (m, m->heap[r]),
+                                        s_block_head (m, m->heap[least]), S_CODE) < 0)
+            least = r;
+        if (least == at)
+            return;
+        size_t swap = m->heap[at];
+        m->heap[at] = m->heap[least];
+        m->heap[least] = swap;
+        at = least;
+    }
+}
+
+/* Refills a block's buffer; returns 1 if it has a code, 0 if done, -1 on error. */
+static int
+s_block_fill (s_merge_t *m, s_block_t *b)
+{
+    if (b->next < b->have)
+        return 1;
+    if (b->remaining == 0)
+        return 0;
+    uint32_t take = b->remaining < S_RUN_BLOCK ? b->remaining : S_RUN_BLOCK;
+    ssize_t n = pread (m->fd, b->buffer, (size_t)take * S_CODE, (off_t)b->offset);
+    if (n != (ssize_t)take * S_CODE)
+        return -1;
+    b->offset += (uint64_t)take * S_CODE;
+    b->remaining -= take;
+    b->have = take;
+    b->next = 0;
+    return 1;
+}
+
+static int
+s_merge_open (s_merge_t *m, int fd, uint64_t length)
+{
+    memset (m, 0, sizeof *m);
+    m->fd = fd;
+    size_t count = 0, capacity = 0;
+    uint64_t at = 0;
+    while (at < length) {
+        uint8_t header[4];
+        if (length - at < 4 || pread (fd, header, 4, (off_t)at) != 4)
+            return -1;
+        uint32_t codes = s_get32 (header);
+        if ((length - at - 4) / S_CODE < codes)
+            return -1;
+        if (count == capacity) {
+            capacity = capacity ? capacity * 2 : 16;
+            m->blocks = yw_realloc (m->blocks, capacity * sizeof (s_block_t));
+        }
+        s_block_t *b = &m->blocks[count++];
+        b->offset = at + 4;
+        b->remaining = codes;
+        b->have = b->next = 0;
+        at += 4 + (uint64_t)codes * S_CODE;
+    }
+    m->heap = yw_malloc ((count ? count : 1) * sizeof (size_t));
+    for (size_t i = 0; i < count; i++) {
+        int rc = s_block_fill (m, &m->blocks[i]);
+        if (rc < 0)
+            return -1;
+        if (rc > 0)
+            m->heap[m->heap_size++] = i;
+    }
+    for (size_t i = m->heap_size; i-- > 0;)
+        s_heap_down (m, i);
+    return 0;
+}
+
+/* Next distinct code into out; returns 1, 0 at the end, -1 on a read error. */
+static int
+s_merge_next (s_merge_t *m, uint8_t *out)
+{
+    while (m->heap_size) {
+        size_t top = m->heap[0];
+        s_block_t *b = &m->blocks[top];
+        memcpy (out, s_block_head (m, top), S_CODE);
+        b->next++;
+        int rc = s_block_fill (m, b);
+        if (rc < 0)
+            return -1;
+        if (rc == 0)
+            m->heap[0] = m->heap[--m->heap_size];
+        s_heap_down (m, 0);
+        if (m->has_last && memcmp (out, m->last, S_CODE) == 0)
+            continue;
+        memcpy (m->last, out, S_CODE);
+        m->has_last = true;
+        return 1;
+    }
+    return 0;
+}
+
+static void
+s_merge_close (s_merge_t *m)
+{
+    free (m->blocks);
+    free (m->heap);
+}
+
+/* Ends this node's live claim on `code` if `source` wrote it: a tombstone
+   event with a new version. Returns 0 (also when there is nothing to end). */
+static int
+s_tombstone_own (s_txn_t *t, const char *code, uint32_t source, bool *done)
+{
+    store_t *self = t->store;
+    *done = false;
+    int rc = s_object_load (t, code);
+    if (rc)
+        return rc;
+    s_object_t *object = &self->object;
+    int own = s_claim_find (object, S_OWN);
+    if (own < 0 || object->claim[own].deleted || object->claim[own].source != source)
+        return 0;
+    s_claim_t claim = object->claim[own];
+    /* the event's envelope: what the body said, without the body */
+    yw_record_t *tomb = &self->scratch;
+    if ((rc = s_body_read (t, claim.body, code, tomb)))
+        return rc;
+    yw_kind_t kind = tomb->kind;
+    char region[YW_REGION_SIZE], unit[YW_USCC_SIZE];
+    memcpy (region, tomb->region_code, sizeof region);
+    memcpy (unit, tomb->unit_code, sizeof unit);
+    yw_record_reset (tomb, kind);
+    memcpy (tomb->object_code, code, S_CODE);
+    memcpy (tomb->region_code, region, sizeof region);
+    memcpy (tomb->unit_code, unit, sizeof unit);
+    snprintf (tomb->origin_node, sizeof tomb->origin_node, "%s", self->node_id);
+    tomb->version = hlc_next (&self->hlc);
+    tomb->deleted = true;
+    memcpy (tomb->content_hash, claim.hash, YW_HASH_SIZE);
+    int size = codec_record_encode (tomb, self->encoded, sizeof self->encoded);
+    if (size < 0)
+        return s_fail (t->error, YW_ESTORE, "store: object %.23s: tombstone encoding",
+                       code);
+    claim.version = tomb->version;
+    claim.deleted = true;
+    if ((rc = s_claim_set (t, code, object, &claim, NULL, NULL, 0)) ||
+        (rc = s_event_add (t, self->encoded, (size_t)size)))
+        return rc;
+    *done = true;
+    return 0;
+}
+
+/* The final batch of a --full run: tombstones the source's objects of this
+   kind that no batch of the run contained, by merge-joining the run's codes
+   with the source's src range. Stale src entries go too. */
+static int
+s_run_finish (s_txn_t *t, s_run_t *run, store_ingest_report_t *report)
+{
+    store_t *self = t->store;
+    s_merge_t merge;
+    MDB_cursor *cursor = NULL;
+    int rc;
+    if (s_merge_open (&merge, run->fd, run->length)) {
+        rc = s_fail (t->error, YW_ESTORE, "store: spill file %s is damaged", run->path);
+        goto done;
+    }
+    if ((rc = mdb_cursor_open (t->txn, self->src, &cursor))) {
+        rc = s_lmdb_fail (t->error, rc, "src cursor");
+        goto done;
+    }
+    uint8_t prefix[5];
+    s_put32 (prefix, run->source);
+    prefix[4] = (uint8_t)run->kind;
+    MDB_val key = {5, prefix}, value;
+    uint8_t head[S_CODE];
+    int more = s_merge_next (&merge, head);
+    int lmdb = mdb_cursor_get (cursor, &key, &value, MDB_SET_RANGE);
+    while (lmdb == 0 && key.mv_size == 5 + S_CODE && memcmp (key.mv_data, prefix, 5) == 0) {
+        char code[YW_OBJECT_CODE_SIZE];
+        memcpy (code, (const uint8_t *)key.mv_data + 5, S_CODE);
+        code[S_CODE] = '\0';
+        while (more == 1 && memcmp (head, code, S_CODE) < 0)
+            more = s_merge_next (&merge, head);
+        if (more < 0) {
+            rc = s_fail (t->error, YW_EIO, "store: reading %s", run->path);
+            goto done;
+        }
+        if (more == 1 && memcmp (head, code, S_CODE) == 0) {
+            lmdb = mdb_cursor_get (cursor, &key, &value, MDB_NEXT);
+            continue;
+        }
+        bool done;
+        if ((rc = s_tombstone_own (t, code, run->source, &done)))
+            goto done;
+        report->deleted += done;
+        /* the object is gone for this source, or another source has it */
+        if ((lmdb = mdb_cursor_del (cursor, 0)))
+            break;
+        t->dirty = true;
+        lmdb = mdb_cursor_get (cursor, &key, &value, MDB_NEXT);
+    }
+    if (lmdb && lmdb != MDB_NOTFOUND) {
+        rc = s_lmdb_fail (t->error, lmdb, "src walk");
+        goto done;
+    }
+    char name[64];
+    s_run_name (run, name, sizeof name);
+    MDB_val name_key = {strlen (name), name};
+    lmdb = mdb_del (t->txn, self->meta, &name_key, NULL);
+    if (lmdb && lmdb != MDB_NOTFOUND) {
+        rc = s_lmdb_fail (t->error, lmdb, "run registry");
+        goto done;
+    }
+    t->dirty = true;
+    run->finished = true;
+    rc = 0;
+done:
+    if (cursor)
+        mdb_cursor_close (cursor);
+    s_merge_close (&merge);
+    return rc;
+}
+
+/* ------------------------------------------------------------- ingest */
+
+typedef struct {
+    uint64_t prefix; /* first 8 bytes of the code, big-endian */
+    const char *code;
+    uint32_t batch;
+    uint32_t index;
+} s_item_t;
+
+static int
+s_item_compare (const void *a, const void *b)
+{
+    const s_item_t *x = a, *y = b;
+    if (x->prefix != y->prefix)
+        return x->prefix < y->prefix ? -1 : 1;
+    int c = memcmp (x->code + 8, y->code + 8, S_CODE - 8);
+    if (c)
+        return c;
+    if (x->batch != y->batch)
+        return x->batch < y->batch ? -1 : 1;
+    return x->index < y->index ? -1 : x->index > y->index;
+}
+
+/* Applies one local record (see store_ingest). */
+static int
+s_ingest_record (s_txn_t *t, yw_record_t *record, uint32_t source,
+                 store_ingest_report_t *report)
+{
+    store_t *self = t->store;
+    const char *code = record->object_code;
+    int rc = s_object_load (t, code);
+    if (rc)
+        return rc;
+    s_object_t *object = &self->object;
+    int own = s_claim_find (object, S_OWN);
+    if (own >= 0 && !object->claim[own].deleted &&
+        memcmp (object->claim[own].hash, record->content_hash, YW_HASH_SIZE) == 0) {
+        report->unchanged++;
+        return 0;
+    }
+    /* a tombstone made by --full took its src entry along */
+    bool known_to_source =
+        own >= 0 && !object->claim[own].deleted && object->claim[own].source == source;
+    if (own >= 0 && !object->claim[own].deleted)
+        report->changed++;
+    else
+        report->new_count++;
+
+    snprintf (record->origin_node, sizeof record->origin_node, "%s", self->node_id);
+    record->version = hlc_next (&self->hlc);
+    record->deleted = false;
+    int size = codec_record_encode (record, self->encoded, sizeof self->encoded);
+    if (size < 0)
+        return s_fail (t->error, YW_EINVAL, "store: object %.23s: cannot encode", code);
+    s_claim_t claim = {.origin = S_OWN,
+                       .source = source,
+                       .version = record->version,
+                       .deleted = false,
+                       .kind = (uint8_t)record->kind};
+    memcpy (claim.hash, record->content_hash, YW_HASH_SIZE);
+    memcpy (claim.region, record->region_code, sizeof claim.region);
+    if ((rc = s_claim_set (t, code, object, &claim, record, self->encoded, (size_t)size)))
+        return rc;
+    if (!known_to_source) {
+        uint8_t key_data[5 + S_CODE];
+        s_src_key (key_data, source, (uint8_t)record->kind, code);
+        MDB_val key = {sizeof key_data, key_data}, value = {0, NULL};
+        if ((rc = mdb_put (t->txn, self->src, &key, &value, 0)))
+            return s_lmdb_fail (t->error, rc, "src put");
+    }
+    return s_event_add (t, self->encoded, (size_t)size);
+}
+
+/* Checks the batches before any transaction. */
+static int
+s_ingest_validate (store_ingest_t *batches, size_t count, char *error)
+{
+    for (size_t b = 0; b < count; b++) {
+        store_ingest_t *batch = &batches[b];
+        if (batch->kind <= YW_KIND_NONE || batch->kind >= YW_KIND_COUNT)
+            return s_fail (error, YW_EINVAL, "store: batch %zu: no kind", b);
+        if (batch->source && strlen (batch->source) > S_MAX_SOURCE)
+            return s_fail (error, YW_EINVAL, "store: batch %zu: source over %d bytes", b,
+                           S_MAX_SOURCE);
+        if (batch->record_count > YW_MAX_BATCH_ROWS)
+            return s_fail (error, YW_EINVAL, "store: batch %zu: %zu records, at most %d", b,
+                           batch->record_count, YW_MAX_BATCH_ROWS);
+        if (batch->record_count && !batch->records)
+            return s_fail (error, YW_EINVAL, "store: batch %zu: no records", b);
+        for (size_t i = 0; i < batch->record_count; i++) {
+            yw_record_t *record = &batch->records[i];
+            if (record->kind != batch->kind)
+                return s_fail (error, YW_EINVAL,
+                               "store: batch %zu record %zu: kind %d in a %s batch", b, i,
+                               (int)record->kind, yw_kind_name (batch->kind));
+            if (!s_code_valid (record->object_code))
+                return s_fail (
+                    error, YW_EINVAL,
+                    "store: batch %zu record %zu: object code \"%.32s\" is not 23 "
+                    "letters and digits",
+                    b, i, record->object_code);
+            if (!s_region_valid (record->region_code))
+                return s_fail (
+                    error, YW_EINVAL,
+                    "store: batch %zu record %zu: region \"%.8s\" is not 6 digits", b, i,
+                    record->region_code);
+            if (s_hash_zero (record->content_hash))
+                codec_record_hash (record, record->content_hash);
+        }
+    }
+    return 0;
+}
+
+/* One attempt at the whole ingest transaction (redone after map growth). */
+static int
+s_ingest_attempt (store_t *self, store_ingest_t *batches, size_t count, s_item_t *items,
+                  size_t item_count, store_ingest_report_t *reports, s_run_t *runs,
+                  size_t *run_count, char *error)
+{
+    s_txn_t t;
+    int rc = s_txn_begin (self, &t, error);
+    if (rc)
+        return rc;
+    memset (reports, 0, count * sizeof *reports);
+    uint32_t *sources = yw_malloc ((count ? count : 1) * sizeof (uint32_t));
+    const char **codes = NULL;
+    size_t code_capacity = 0;
+    *run_count = 0;
+
+    for (size_t b = 0; b < count; b++)
+        if ((rc = s_source_ordinal (&t, batches[b].source ? batches[b].source : "",
+                                    &sources[b])))
+            goto failed;
+    for (size_t i = 0; i < item_count; i++) {
+        store_ingest_t *batch = &batches[items[i].batch];
+        if ((rc = s_ingest_record (&t, &batch->records[items[i].index],
+                                   sources[items[i].batch], &reports[items[i].batch])))
+            goto failed;
+    }
+    for (size_t b = 0; b < count; b++) {
+        store_ingest_t *batch = &batches[b];
+        for (size_t i = 0; i < batch->rejection_count; i++)
+            if ((rc = s_reject_put (&t, batch->kind, batch->import_id,
+                                    &batch->rejections[i])))
+                goto failed;
+        reports[b].rejected = batch->rejection_count;
+        if (!batch->full)
+            continue;
+        /* the run this batch belongs to, opened once per transaction */
+        s_run_t *run = NULL;
+        for (size_t r = 0; r < *run_count; r++)
+            if (runs[r].source == sources[b] && runs[r].kind == batch->kind &&
+                !runs[r].finished)
+                run = &runs[r];
+        if (run && run->import_id != batch->import_id) {
+            /* a new import id starts the run over */
+            if (ftruncate (run->fd, 0) != 0) {
+                rc = s_fail (error, YW_EIO, "store: %s: %s", run->path, strerror (errno));
+                goto failed;
+            }
+            run->length = 0;
+            run->import_id = batch->import_id;
+        }
+        if (!run) {
+            run = &runs[(*run_count)++];
+            if ((rc = s_run_open (&t, run, sources[b], batch->kind, batch->import_id)))
+                goto failed;
+        }
+        /* the batch's codes, in order: the items are sorted already */
+        if (code_capacity < batch->record_count) {
+            code_capacity = batch->record_count;
+            codes = yw_realloc (codes, code_capacity * sizeof (char *));
+        }
+        size_t n = 0;
+        for (size_t i = 0; i < item_count; i++)
+            if (items[i].batch == b)
+                codes[n++] = items[i].code;
+        if ((rc = s_run_append (&t, run, codes, n)))
+            goto failed;
+        if (batch->final && (rc = s_run_finish (&t, run, &reports[b])))
+            goto failed;
+    }
+    /* the spill blocks must be on disk before the commit that counts them */
+    for (size_t r = 0; r < *run_count; r++)
+        if (!runs[r].finished && fdatasync (runs[r].fd) != 0) {
+            rc = s_fail (error, errno == ENOSPC ? YW_ENOSPC : YW_EIO,
+                         "store: syncing %s: %s", runs[r].path, strerror (errno));
+            goto failed;
+        }
+    if ((rc = s_txn_commit (&t)))
+        goto failed;
+    free (codes);
+    free (sources);
+    return 0;
+
+failed:
+    s_txn_abort (&t);
+    free (codes);
+    free (sources);
+    return rc;
+}
+
+int
+store_ingest (store_t *self, store_ingest_t *batches, size_t count,
+              store_ingest_report_t *reports, char *error)
+{
+    assert (self);
+    if (self->read_only)
+        return s_fail (error, YW_EINVAL, "store: opened read-only");
+    int rc = s_ingest_validate (batches, count, error);
+    if (rc)
+        return rc;
+    size_t item_count = 0;
+    for (size_t b = 0; b < count; b++)
+        item_count += batches[b].record_count;
+    s_item_t *items = yw_malloc ((item_count ? item_count : 1) * sizeof (s_item_t));
+    size_t n = 0;
+    for (size_t b = 0; b < count; b++)
+        for (size_t i = 0; i < batches[b].record_count; i++) {
+            const char *code = batches[b].records[i].object_code;
+            items[n++] =
+                (s_item_t){s_get64 ((const uint8_t *)code), code, (uint32_t)b, (uint32_t)i};
+        }
+    qsort (items, item_count, sizeof (s_item_t), s_item_compare);
+    s_run_t *runs = yw_malloc ((count ? count : 1) * sizeof (s_run_t));
+    size_t run_count = 0;
+    for (;;) {
+        rc = s_ingest_attempt (self, batches, count, items, item_count, reports, runs,
+                               &run_count, error);
+        for (size_t r = 0; r < run_count; r++) {
+            if (runs[r].fd >= 0)
+                close (runs[r].fd);
+            if (rc == 0 && runs[r].finished)
+                unlink (runs[r].path);
+        }
+        if (rc != S_GROW)
+            break;
+        if ((rc = s_grow (self, error)))
+            break;
+    }
+    free (runs);
+    free (items);
+    return s_write_result (self, rc, error);
+}
+
+/* ------------------------------------------------------ remote batches */
+
+static int
+s_remote_reject (s_txn_t *t, const batch_t *batch, const store_remote_t *in,
+                 store_remote_report_t *report, size_t index, const char *code,
+                 const char *reason, const char *value, const char *message)
+{
+    char source[128 + YW_NODE_ID_SIZE];
+    snprintf (source, sizeof source, "origin %s batch %llu event %zu%s%s",
+              batch->origin_node, (unsigned long long)batch->origin_seq, index + 1,
+              in->link ? " via " : "", in->link ? in->link : "");
+    char text[STORE_ERROR_SIZE];
+    snprintf (text, sizeof text, "%s%s%s", code && code[0] ? code : "",
+              code && code[0] ? ": " : "", message);
+    if (report->rejected++ == 0)
+        snprintf (report->error, sizeof report->error, "%s: %s", source, text);
+    store_rejection_t row = {source, index + 1, "", reason, value, text};
+    return s_reject_put (t, YW_KIND_NONE, batch->origin_seq, &row);
+}
+
+/* Applies the events of one verified batch. */
+static int
+s_remote_events (s_txn_t *t, batch_t *batch, const store_remote_t *in, uint32_t origin,
+                 store_remote_report_t *report)
+{
+    store_t *self = t->store;
+    const uint8_t *event;
+    size_t size, index = 0;
+    yw_record_t *record = yw_malloc (sizeof *record);
+    int rc = 0;
+    uint64_t newest = 0;
+    for (; batch_next_event (batch, &event, &size); index++) {
+        char message[128] = "";
+        if (codec_record_decode (event, size, record, message)) {
+            rc = s_remote_reject (t, batch, in, report, index, "", "EVENT_DECODE", "",
+                                  message);
+            if (rc)
+                break;
+            continue;
+        }
+        const char *problem = NULL, *reason = NULL, *value = "";
+        uint8_t hash[YW_HASH_SIZE];
+        if (strcmp (record->origin_node, batch->origin_node) != 0)
+            problem = "event of another origin", reason = "EVENT_ORIGIN",
+            value = record->origin_node;
+        else if (!s_code_valid (record->object_code))
+            problem = "malformed object code", reason = "EVENT_OBJECT_CODE",
+            value = record->object_code;
+        else if (!s_region_valid (record->region_code) || !record->region_code[0])
+            problem = "region is not 6 digits", reason = "EVENT_REGION",
+            value = record->region_code;
+        else if (in->jurisdiction &&
+                 strncmp (record->region_code, in->jurisdiction, strlen (in->jurisdiction)))
+            problem = "region outside the sender's jurisdiction", reason = "JURISDICTION",
+            value = record->region_code;
+        else if (!record->deleted &&
+                 (codec_record_hash (record, hash),
+                  memcmp (hash, record->content_hash, YW_HASH_SIZE) != 0))
+            problem = "content hash does not match the body", reason = "EVENT_HASH";
+        if (problem) {
+            if ((rc = s_remote_reject (t, batch, in, report, index, record->object_code,
+                                       reason, value, problem)))
+                break;
+            continue;
+        }
+        if ((rc = s_object_load (t, record->object_code)))
+            break;
+        s_object_t *object = &self->object;
+        int previous = s_claim_find (object, origin);
+        if (previous >= 0 && object->claim[previous].version >= record->version) {
+            report->stale++;
+            continue;
+        }
+        /* a delete of a claim never seen is kept too, so that an older
+           create arriving later through another path stays ended */
+        s_claim_t claim = {.origin = origin,
+                           .source = 0,
+                           .version = record->version,
+                           .deleted = record->deleted,
+                           .kind = (uint8_t)record->kind};
+        memcpy (claim.hash, record->content_hash, YW_HASH_SIZE);
+        memcpy (claim.region, record->region_code, sizeof claim.region);
+        if ((rc = s_claim_set (t, record->object_code, object, &claim,
+                               record->deleted ? NULL : record, event, size)))
+            break;
+        if (record->version > newest)
+            newest = record->version;
+        report->applied++;
+    }
+    if (newest)
+        hlc_observe (&self->hlc, newest, 0); /* a clock far ahead is not followed */
+    free (record);
+    return rc;
+}
+
+/* Applies one received batch in t (a nested transaction); *keep says
+   whether to commit it: applied, or a duplicate that moves the link on. */
+static int
+s_remote_batch (s_txn_t *t, const store_remote_t *in, bool relay,
+                store_remote_report_t *report, bool *keep)
+{
+    *keep = false;
+    store_t *self = t->store;
+    int rc;
+    char link_name[16 + YW_NODE_ID_SIZE];
+    uint64_t link_last = 0;
+    if (in->link) {
+        snprintf (link_name, sizeof link_name, "yw.link.%s", in->link);
+        rc = s_meta_get_u64 (t->txn, self, link_name, &link_last);
+        if (rc && rc != MDB_NOTFOUND)
+            return s_lmdb_fail (t->error, rc, "link state");
+        report->expected_link_seq = link_last + 1;
+        if (in->link_seq <= link_last) {
+            report->status = YW_ESTALE;
+            snprintf (report->error, sizeof report->error,
+                      "link %s seq %llu: already applied (next is %llu)", in->link,
+                      (unsigned long long)in->link_seq,
+                      (unsigned long long)(link_last + 1));
+            return 0;
+        }
+        if (in->link_seq != link_last + 1) {
+            report->status = YW_ESEQ;
+            snprintf (report->error, sizeof report->error,
+                      "link %s seq %llu: gap, expected %llu", in->link,
+                      (unsigned long long)in->link_seq,
+                      (unsigned long long)(link_last + 1));
+            return 0;
+        }
+    }
+    batch_t batch;
+    char message[BATCH_ERROR_SIZE];
+    if ((rc = batch_read (in->data, in->size, &batch, message))) {
+        report->status = rc;
+        snprintf (report->error, sizeof report->error, "malformed origin batch: %s",
+                  message);
+        return 0;
+    }
+    if (strcmp (batch.origin_node, self->node_id) == 0) {
+        report->status = YW_EINVAL;
+        snprintf (report->error, sizeof report->error,
+                  "origin batch %llu of this node's own origin came back",
+                  (unsigned long long)batch.origin_seq);
+        return 0;
+    }
+    uint32_t origin;
+    uint8_t row[4 + 8 + YW_HASH_SIZE];
+    if ((rc = s_origin_ordinal (self, t->txn, batch.origin_node, true, &origin, row)))
+        return s_lmdb_fail (t->error, rc, "origin table");
+    uint64_t last_seq = s_get64 (row + 4);
+    report->expected_origin_seq = last_seq + 1;
+    bool duplicate = batch.origin_seq <= last_seq;
+    if (!duplicate && batch.origin_seq != last_seq + 1) {
+        report->status = YW_ESEQ;
+        snprintf (report->error, sizeof report->error,
+                  "origin %s batch %llu: gap, expected %llu", batch.origin_node,
+                  (unsigned long long)batch.origin_seq, (unsigned long long)(last_seq + 1));
+        return 0;
+    }
+    if (!duplicate && memcmp (batch.prev_hash, row + 12, YW_HASH_SIZE) != 0) {
+        char said[65], have[65];
+        report->status = YW_ESEQ;
+        snprintf (report->error, sizeof report->error,
+                  "origin %s batch %llu: prev_hash %.16s... is not the hash of batch %llu "
+                  "(%.16s...)",
+                  batch.origin_node, (unsigned long long)batch.origin_seq,
+                  batch_hash_hex (batch.prev_hash, said), (unsigned long long)last_seq,
+                  batch_hash_hex (row + 12, have));
+        return 0;
+    }
+    if (duplicate) {
+        /* already applied through another path: acknowledged, not applied
+           again; the link still moves on past it */
+        report->status = YW_ESTALE;
+        snprintf (report->error, sizeof report->error,
+                  "origin %s batch %llu: already applied", batch.origin_node,
+                  (unsigned long long)batch.origin_seq);
+    }
+    else {
+        if ((rc = s_remote_events (t, &batch, in, origin, report)))
+            return rc;
+        s_put64 (row + 4, batch.origin_seq);
+        memcpy (row + 12, batch.hash, YW_HASH_SIZE);
+        MDB_val key = {strlen (batch.origin_node), batch.origin_node};
+        MDB_val value = {sizeof row, row};
+        if ((rc = mdb_put (t->txn, self->origin, &key, &value, 0)))
+            return s_lmdb_fail (t->error, rc, "origin table");
+        if (relay) {
+            uint8_t seq[8];
+            s_put64 (seq, t->next_log);
+            MDB_val log_key = {8, seq}, log_value = {in->size, (void *)in->data};
+            if ((rc = mdb_put (t->txn, self->log, &log_key, &log_value, MDB_APPEND)))
+                return s_lmdb_fail (t->error, rc, "log append");
+            t->next_log++;
+        }
+    }
+    if (in->link) {
+        if ((rc = s_meta_put_u64 (t->txn, self, link_name, in->link_seq)))
+            return s_lmdb_fail (t->error, rc, "link state");
+        report->expected_link_seq = in->link_seq + 1;
+    }
+    t->dirty = true;
+    *keep = true;
+    return 0;
+}
+
+int
+store_apply_remote (store_t *self, const store_remote_t *batches, size_t count, bool relay,
+                    store_remote_report_t *reports, char *error)
+{
+    assert (self);
+    for (;;) {
+        s_txn_t t;
+        int rc = s_txn_begin (self, &t, error);
+        if (rc)
+            return rc;
+        memset (reports, 0, count * sizeof *reports);
+        MDB_txn *parent = t.txn;
+        MDB_cursor *outer = t.obj_cur;
+        for (size_t i = 0; i < count && rc == 0; i++) {
+            /* each batch in a nested transaction: one that fails changes nothing */
+            MDB_txn *child;
+            if ((rc = mdb_txn_begin (self->env, parent, 0, &child))) {
+                rc = s_lmdb_fail (error, rc, "nested begin");
+                break;
+            }
+            if ((rc = mdb_cursor_open (child, self->obj, &t.obj_cur))) {
+                mdb_txn_abort (child);
+                t.obj_cur = outer;
+                rc = s_lmdb_fail (error, rc, "nested cursor");
+                break;
+            }
+            uint64_t next_body = t.next_body, next_log = t.next_log;
+            bool dirty = t.dirty, keep;
+            size_t origins = self->origin_count;
+            t.txn = child;
+            rc = s_remote_batch (&t, &batches[i], relay, &reports[i], &keep);
+            mdb_cursor_close (t.obj_cur);
+            t.obj_cur = outer;
+            t.txn = parent;
+            if (rc == 0 && keep)
+                rc = s_code (mdb_txn_commit (child));
+            else {
+                mdb_txn_abort (child);
+                t.next_body = next_body;
+                t.next_log = next_log;
+                t.dirty = dirty;
+                s_origin_truncate (self, origins);
+            }
+        }
+        if (rc == 0)
+            rc = s_txn_commit (&t);
+        if (rc) {
+            s_txn_abort (&t);
+            if (rc == S_GROW && (rc = s_grow (self, error)) == 0)
+                continue;
+        }
+        return s_write_result (self, rc, error);
+    }
+}
+
+int
+store_origin_state (store_t *self, const char *origin_node, uint64_t *seq, uint8_t *hash)
+{
+    *seq = 0;
+    if (hash)
+        memset (hash, 0, YW_HASH_SIZE);
+    if (strcmp (origin_node, self->node_id) == 0) {
+        MDB_txn *txn;
+        int rc = s_read_begin (self, &txn);
+        if (rc)
+            return rc;
+        MDB_val value;
+        s_meta_get_u64 (txn, self, "yw.origin_seq", seq);
+        if (hash && s_meta_get (txn, self, "yw.origin_hash", &value) == 0 &&
+            value.mv_size == YW_HASH_SIZE)
+            memcpy (hash, value.mv_data, YW_HASH_SIZE);
+        s_read_end (self);
+        return 0;
+    }
+    MDB_txn *txn;
+    int rc = s_read_begin (self, &txn);
+    if (rc)
+        return rc;
+    uint32_t ordinal;
+    uint8_t row[4 + 8 + YW_HASH_SIZE];
+    rc = s_origin_ordinal (self, txn, origin_node, false, &ordinal, row);
+    s_read_end (self);
+    if (rc)
+        return rc == MDB_NOTFOUND ? YW_ENOTFOUND : YW_ESTORE;
+    *seq = s_get64 (row + 4);
+    if (hash)
+        memcpy (hash, row + 12, YW_HASH_SIZE);
+    return 0;
+}
+
+/* -------------------------------------------------------------- reads */
+
+static void
+s_object_info (store_t *self, MDB_txn *txn, const s_object_t *object, store_object_t *info)
+{
+    memset (info, 0, sizeof *info);
+    int shown = object->visible;
+    if (shown < 0) /* all tombstones: the newest */
+        for (unsigned i = 0; i < object->count; i++)
+            if (shown < 0 || object->claim[i].version > object->claim[shown].version)
+                shown = (int)i;
+    const s_claim_t *claim = &object->claim[shown];
+    info->kind = (yw_kind_t)claim->kind;
+    memcpy (info->region_code, claim->region, sizeof info->region_code);
+    snprintf (info->origin_node, sizeof info->origin_node, "%s",
+              s_origin_name (self, txn, claim->origin));
+    info->version = claim->version;
+    info->deleted = object->visible < 0;
+    memcpy (info->content_hash, claim->hash, YW_HASH_SIZE);
+    info->claims = object->count;
+    for (unsigned i = 0; i < object->count; i++)
+        info->live_claims += !object->claim[i].deleted;
+}
+
+int
+store_get (store_t *self, const char *object_code, yw_record_t *record,
+           store_object_t *info)
+{
+    if (!s_code_valid (object_code))
+        return YW_ENOTFOUND;
+    MDB_txn *txn;
+    int rc = s_read_begin (self, &txn);
+    if (rc)
+        return rc;
+    MDB_val key = {S_CODE, (void *)object_code}, value;
+    s_object_t *object = yw_malloc (sizeof *object);
+    rc = mdb_get (txn, self->obj, &key, &value);
+    if (rc) {
+        rc = rc == MDB_NOTFOUND ? YW_ENOTFOUND : YW_ESTORE;
+        goto done;
+    }
+    if (s_object_decode (&value, object)) {
+        rc = YW_ESTORE;
+        goto done;
+    }
+    store_object_t local;
+    if (!info)
+        info = &local;
+    s_object_info (self, txn, object, info);
+    if (record) {
+        if (object->visible >= 0) {
+            uint8_t position[8];
+            s_put64 (position, object->claim[object->visible].body);
+            MDB_val body_key = {8, position};
+            if (mdb_get (txn, self->body, &body_key, &value) ||
+                codec_record_decode (value.mv_data, value.mv_size, record, NULL)) {
+                rc = YW_ESTORE;
+                goto done;
+            }
+        }
+        else {
+            yw_record_reset (record, info->kind);
+            memcpy (record->object_code, object_code, S_CODE);
+            memcpy (record->region_code, info->region_code, sizeof record->region_code);
+            memcpy (record->origin_node, info->origin_node, sizeof record->origin_node);
+            record->version = info->version;
+            record->deleted = true;
+            memcpy (record->content_hash, info->content_hash, YW_HASH_SIZE);
+        }
+    }
+    rc = 0;
+done:
+    free (object);
+    s_read_end (self);
+    return rc;
+}
+
+int
+store_each_object (store_t *self, store_object_fn *fn, void *arg)
+{
+    MDB_txn *txn;
+    int rc = s_read_begin (self, &txn);
+    if (rc)
+        return rc;
+    MDB_cursor *cursor;
+    if ((rc = mdb_cursor_open (txn, self->obj, &cursor))) {
+        s_read_end (self);
+        return YW_ESTORE;
+    }
+    s_object_t *object = yw_malloc (sizeof *object);
+    MDB_val key, value;
+    int lmdb = mdb_cursor_get (cursor, &key, &value, MDB_FIRST);
+    for (; lmdb == 0; lmdb = mdb_cursor_get (cursor, &key, &value, MDB_NEXT)) {
+        if (key.mv_size != S_CODE || s_object_decode (&value, object)) {
+            rc = YW_ESTORE;
+            break;
+        }
+        char code[YW_OBJECT_CODE_SIZE];
+        memcpy (code, key.mv_data, S_CODE);
+        code[S_CODE] = '\0';
+        store_object_t info;
+        s_object_info (self, txn, object, &info);
+        if ((rc = fn (arg, code, &info)))
+            break;
+    }
+    if (lmdb && lmdb != MDB_NOTFOUND)
+        rc = YW_ESTORE;
+    free (object);
+    mdb_cursor_close (cursor);
+    s_read_end (self);
+    return rc;
+}
+
+int
+store_find (store_t *self, store_index_t index, yw_kind_t kind, const char *value,
+            store_code_fn *fn, void *arg)
+{
+    uint8_t prefix[2 + YW_SHORT_SIZE];
+    size_t prefix_size = 0, n = value ? strlen (value) : 0;
+    switch (index) {
+        case STORE_BY_PLATE:
+            if (n == 0 || n >= YW_SHORT_SIZE)
+                return YW_EINVAL;
+            prefix[0] = 'p';
+            memcpy (prefix + 1, value, n);
+            prefix_size = 1 + n;
+            break;
+        case STORE_BY_UNIT:
+            if (n == 0 || n >= YW_USCC_SIZE)
+                return YW_EINVAL;
+            prefix[0] = 'u';
+            memcpy (prefix + 1, value, n);
+            prefix[1 + n] = (uint8_t)kind;
+            prefix_size = kind ? 2 + n : 1 + n;
+            break;
+        case STORE_BY_REGION:
+            if (n > 6 || kind == YW_KIND_NONE)
+                return YW_EINVAL;
+            prefix[0] = 'r';
+            prefix[1] = (uint8_t)kind;
+            memcpy (prefix + 2, value, n);
+            prefix_size = 2 + n;
+            break;
+        default: return YW_EINVAL;
+    }
+    /* exact keys for plates and unit+kind; prefixes for unit and region */
+    bool exact = index == STORE_BY_PLATE || (index == STORE_BY_UNIT && kind);
+    MDB_txn *txn;
+    int rc = s_read_begin (self, &txn);
+    if (rc)
+        return rc;
+    MDB_cursor *cursor;
+    if (mdb_cursor_open (txn, self->idx, &cursor)) {
+        s_read_end (self);
+        return YW_ESTORE;
+    }
+    MDB_val key = {prefix_size, prefix}, data;
+    int lmdb = mdb_cursor_get (cursor, &key, &data, exact ? MDB_SET_KEY : MDB_SET_RANGE);
+    while (lmdb == 0 && key.mv_size >= prefix_size &&
+           memcmp (key.mv_data, prefix, prefix_size) == 0 &&
+           (!exact || key.mv_size == prefix_size)) {
+        if (index == STORE_BY_UNIT && !kind && key.mv_size != 1 + n + 1) {
+            lmdb = mdb_cursor_get (cursor, &key, &data, MDB_NEXT);
+            continue;
+        }
+        char code[YW_OBJECT_CODE_SIZE];
+        memcpy (code, data.mv_data, S_CODE);
+        code[S_CODE] = '\0';
+        if ((rc = fn (arg, code)))
+            break;
+        lmdb = mdb_cursor_get (cursor, &key, &data, MDB_NEXT);
+    }
+    if (lmdb && lmdb != MDB_NOTFOUND)
+        rc = YW_ESTORE;
+    mdb_cursor_close (cursor);
+    s_read_end (self);
+    return rc;
+}
+
+int
+store_log_each (store_t *self, uint64_t from, size_t limit, store_log_fn *fn, void *arg)
+{
+    MDB_txn *txn;
+    int rc = s_read_begin (self, &txn);
+    if (rc)
+        return rc;
+    MDB_cursor *cursor;
+    if (mdb_cursor_open (txn, self->log, &cursor)) {
+        s_read_end (self);
+        return YW_ESTORE;
+    }
+    uint8_t start[8];
+    s_put64 (start, from);
+    MDB_val key = {8, start}, value;
+    size_t done = 0;
+    int lmdb = mdb_cursor_get (cursor, &key, &value, MDB_SET_RANGE);
+    for (; lmdb == 0 && (limit == 0 || done < limit); done++) {
+        if (key.mv_size != 8) {
+            rc = YW_ESTORE;
+            break;
+        }
+        if ((rc = fn (arg, s_get64 (key.mv_data), value.mv_data, value.mv_size)))
+            break;
+        lmdb = mdb_cursor_get (cursor, &key, &value, MDB_NEXT);
+    }
+    if (lmdb && lmdb != MDB_NOTFOUND)
+        rc = YW_ESTORE;
+    mdb_cursor_close (cursor);
+    s_read_end (self);
+    return rc;
+}
+
+int
+store_log_range (store_t *self, uint64_t *first, uint64_t *last)
+{
+    MDB_txn *txn;
+    int rc = s_read_begin (self, &txn);
+    if (rc)
+        return rc;
+    MDB_cursor *cursor;
+    if (mdb_cursor_open (txn, self->log, &cursor)) {
+        s_read_end (self);
+        return YW_ESTORE;
+    }
+    MDB_val key, value;
+    uint64_t a = 0, b = 0;
+    if (mdb_cursor_get (cursor, &key, &value, MDB_FIRST) == 0 && key.mv_size == 8) {
+        a = s_get64 (key.mv_data);
+        if (mdb_cursor_get (cursor, &key, &value, MDB_LAST) == 0 && key.mv_size == 8)
+            b = s_get64 (key.mv_data);
+    }
+    mdb_cursor_close (cursor);
+    s_read_end (self);
+    if (first)
+        *first = a;
+    if (last)
+        *last = b;
+    return 0;
+}
+
+int
+store_log_prune (store_t *self, uint64_t upto, char *error)
+{
+    for (;;) {
+        s_txn_t t;
+        int rc = s_txn_begin (self, &t, error);
+        if (rc)
+            return rc;
+        MDB_cursor *cursor;
+        if ((rc = mdb_cursor_open (t.txn, self->log, &cursor))) {
+            s_txn_abort (&t);
+            return s_lmdb_fail (error, rc, "log prune");
+        }
+        MDB_val key, value;
+        int lmdb = mdb_cursor_get (cursor, &key, &value, MDB_FIRST);
+        while (lmdb == 0 && key.mv_size == 8 && s_get64 (key.mv_data) <= upto) {
+            if ((lmdb = mdb_cursor_del (cursor, 0)))
+                break;
+            t.dirty = true;
+            lmdb = mdb_cursor_get (cursor, &key, &value, MDB_NEXT);
+        }
+        mdb_cursor_close (cursor);
+        rc = lmdb && lmdb != MDB_NOTFOUND ? s_lmdb_fail (error, lmdb, "log prune")
+                                          : s_txn_commit (&t);
+        if (rc)
+            s_txn_abort (&t);
+        if (rc == S_GROW && (rc = s_grow (self, error)) == 0)
+            continue;
+        return rc;
+    }
+}
+
+int
+store_rejects_each (store_t *self, uint64_t since_ms, store_reject_fn *fn, void *arg)
+{
+    MDB_txn *txn;
+    int rc = s_read_begin (self, &txn);
+    if (rc)
+        return rc;
+    MDB_cursor *cursor;
+    if (mdb_cursor_open (txn, self->reject, &cursor)) {
+        s_read_end (self);
+        return YW_ESTORE;
+    }
+    char *texts = yw_malloc (5 * (YW_MAX_FIELD + 1));
+    uint8_t start[8];
+    s_put64 (start, hlc_make (since_ms, 0));
+    MDB_val key = {8, start}, value;
+    int lmdb = mdb_cursor_get (cursor, &key, &value, MDB_SET_RANGE);
+    for (; lmdb == 0; lmdb = mdb_cursor_get (cursor, &key, &value, MDB_NEXT)) {
+        const uint8_t *in = value.mv_data, *end = in + value.mv_size;
+        store_reject_t reject = {.at = key.mv_size == 8 ? s_get64 (key.mv_data) : 0};
+        if (value.mv_size < 18 || in[0] != 1) {
+            rc = YW_ESTORE;
+            break;
+        }
+        reject.kind = (yw_kind_t)in[1];
+        reject.import_id = s_get64 (in + 2);
+        reject.row.line = s_get64 (in + 10);
+        in += 18;
+        char *t = texts;
+        if (!(reject.row.source = s_get_text (&in, end, t)) ||
+            !(reject.row.field = s_get_text (&in, end, t += YW_MAX_FIELD + 1)) ||
+            !(reject.row.reason = s_get_text (&in, end, t += YW_MAX_FIELD + 1)) ||
+            !(reject.row.value = s_get_text (&in, end, t += YW_MAX_FIELD + 1)) ||
+            !(reject.row.message = s_get_text (&in, end, t += YW_MAX_FIELD + 1))) {
+            rc = YW_ESTORE;
+            break;
+        }
+        if ((rc = fn (arg, &reject)))
+            break;
+    }
+    if (lmdb && lmdb != MDB_NOTFOUND)
+        rc = YW_ESTORE;
+    free (texts);
+    mdb_cursor_close (cursor);
+    s_read_end (self);
+    return rc;
+}
+
+static bool
+s_meta_name_ok (const char *name)
+{
+    return name && name[0] && strncmp (name, "yw.", 3) != 0 && strlen (name) < 256;
+}
+
+int
+store_meta_get_u64 (store_t *self, const char *name, uint64_t *value)
+{
+    if (!s_meta_name_ok (name))
+        return YW_EINVAL;
+    MDB_txn *txn;
+    int rc = s_read_begin (self, &txn);
+    if (rc)
+        return rc;
+    rc = s_meta_get_u64 (txn, self, name, value);
+    s_read_end (self);
+    return rc == 0 ? 0 : rc == MDB_NOTFOUND ? YW_ENOTFOUND : YW_ESTORE;
+}
+
+int
+store_meta_set_u64 (store_t *self, const char *name, uint64_t value, char *error)
+{
+    if (!s_meta_name_ok (name))
+        return s_fail (error, YW_EINVAL, "store: meta name \"%s\" is reserved or empty",
+                       name ? name : "");
+    for (;;) {
+        s_txn_t t;
+        int rc = s_txn_begin (self, &t, error);
+        if (rc)
+            return rc;
+        if ((rc = s_meta_put_u64 (t.txn, self, name, value)))
+            rc = s_lmdb_fail (error, rc, "meta put");
+        else {
+            t.dirty = true;
+            rc = s_txn_commit (&t);
+        }
+        if (rc)
+            s_txn_abort (&t);
+        if (rc == S_GROW && (rc = s_grow (self, error)) == 0)
+            continue;
+        return rc;
+    }
+}
+
+int
+store_stat (store_t *self, store_stat_t *stat)
+{
+    memset (stat, 0, sizeof *stat);
+    MDB_txn *txn;
+    int rc = s_read_begin (self, &txn);
+    if (rc)
+        return rc;
+    MDB_stat st;
+    if (mdb_stat (txn, self->obj, &st) == 0)
+        stat->objects = st.ms_entries;
+    if (mdb_stat (txn, self->body, &st) == 0)
+        stat->bodies = st.ms_entries;
+    if (mdb_stat (txn, self->idx, &st) == 0)
+        stat->index_entries = st.ms_entries;
+    if (mdb_stat (txn, self->log, &st) == 0)
+        stat->log_entries = st.ms_entries;
+    if (mdb_stat (txn, self->reject, &st) == 0)
+        stat->rejects = st.ms_entries;
+    s_meta_get_u64 (txn, self, "yw.hlc", &stat->hlc);
+    s_meta_get_u64 (txn, self, "yw.origin_seq", &stat->origin_seq);
+    MDB_envinfo info;
+    mdb_env_info (self->env, &info);
+    MDB_stat env;
+    mdb_env_stat (self->env, &env);
+    stat->map_size = info.me_mapsize;
+    stat->used = (uint64_t)(info.me_last_pgno + 1) * env.ms_psize;
+    stat->last_txn = info.me_last_txnid;
+    s_read_end (self);
+    return 0;
+}
+
+/* -------------------------------------------------------------- check */
+
+typedef struct {
+    char code[S_CODE];
+    uint64_t version;
+} s_event_ref_t;
+
+static int
+s_event_ref_compare (const void *a, const void *b)
+{
+    const s_event_ref_t *x = a, *y = b;
+    int c = memcmp (x->code, y->code, S_CODE);
+    if (c)
+        return c;
+    return x->version < y->version ? -1 : x->version > y->version;
+}
+
+/* An origin's chain as the log shows it. */
+typedef struct {
+    char id[YW_NODE_ID_SIZE];
+    uint64_t seq;
+    uint8_t hash[YW_HASH_SIZE];
+} s_chain_t;
+
+typedef struct {
+    store_t *self;
+    MDB_txn *txn;
+    store_check_report_t *report;
+    char *error;
+    s_event_ref_t *events;
+    size_t event_count, event_capacity;
+    uint64_t own_first_seq;   /* first own batch in the log (0: none) */
+    uint64_t own_min_version; /* smallest own event version in the log */
+    s_chain_t *chains;
+    size_t chain_count;
+    uint64_t *positions; /* body positions the claims use */
+    size_t position_count, position_capacity;
+    yw_record_t record;
+} s_check_t;
+
+static int
+s_check_log (s_check_t *c)
+{
+    store_t *self = c->self;
+    MDB_cursor *cursor;
+    if (mdb_cursor_open (c->txn, self->log, &cursor))
+        return s_fail (c->error, YW_ESTORE, "check: log cursor");
+    MDB_val key, value;
+    uint64_t expect = 0;
+    int rc = 0, lmdb = mdb_cursor_get (cursor, &key, &value, MDB_FIRST);
+    for (; lmdb == 0; lmdb = mdb_cursor_get (cursor, &key, &value, MDB_NEXT)) {
+        if (key.mv_size != 8) {
+            rc = s_fail (c->error, YW_ESTORE, "check: log key of %zu bytes", key.mv_size);
+            break;
+        }
+        uint64_t seq = s_get64 (key.mv_data);
+        if (expect && seq != expect) {
+            rc = s_fail (c->error, YW_ESTORE, "check: log seq %llu follows %llu",
+                         (unsigned long long)seq, (unsigned long long)(expect - 1));
+            break;
+        }
+        expect = seq + 1;
+        c->report->log_entries++;
+        batch_t batch;
+        char message[BATCH_ERROR_SIZE];
+        if (batch_read (value.mv_data, value.mv_size, &batch, message)) {
+            rc = s_fail (c->error, YW_ESTORE, "check: log seq %llu: %s",
+                         (unsigned long long)seq, message);
+            break;
+        }
+        s_chain_t *chain = NULL;
+        for (size_t i = 0; i < c->chain_count; i++)
+            if (strcmp (c->chains[i].id, batch.origin_node) == 0)
+                chain = &c->chains[i];
+        bool own = strcmp (batch.origin_node, self->node_id) == 0;
+        if (!chain) {
+            c->chains = yw_realloc (c->chains, (c->chain_count + 1) * sizeof (s_chain_t));
+            chain = &c->chains[c->chain_count++];
+            snprintf (chain->id, sizeof chain->id, "%s", batch.origin_node);
+            chain->seq = batch.origin_seq - 1;
+            if (batch.origin_seq == 1)
+                memset (chain->hash, 0, YW_HASH_SIZE);
+            else
+                memcpy (chain->hash, batch.prev_hash, YW_HASH_SIZE); /* pruned before */
+            if (own)
+                c->own_first_seq = batch.origin_seq;
+        }
+        if (batch.origin_seq != chain->seq + 1 ||
+            memcmp (batch.prev_hash, chain->hash, YW_HASH_SIZE) != 0) {
+            rc = s_fail (
+                c->error, YW_ESTORE,
+                "check: log seq %llu: origin %s batch %llu does not follow batch %llu",
+                (unsigned long long)seq, batch.origin_node,
+                (unsigned long long)batch.origin_seq, (unsigned long long)chain->seq);
+            break;
+        }
+        chain->seq = batch.origin_seq;
+        memcpy (chain->hash, batch.hash, YW_HASH_SIZE);
+        if (!own)
+            continue;
+        c->report->own_batches++;
+        const uint8_t *event;
+        size_t size;
+        while (batch_next_event (&batch, &event, &size)) {
+            if (codec_record_decode (event, size, &c->record, message)) {
+                rc = s_fail (c->error, YW_ESTORE, "check: log seq %llu: event: %s",
+                             (unsigned long long)seq, message);
+                goto done;
+            }
+            if (strcmp (c->record.origin_node, self->node_id) != 0) {
+                rc = s_fail (c->error, YW_ESTORE,
+                             "check: log seq %llu: event of %s in a batch of %s",
+                             (unsigned long long)seq, c->record.origin_node, self->node_id);
+                goto done;
+            }
+            if (c->event_count == c->event_capacity) {
+                c->event_capacity = c->event_capacity ? c->event_capacity * 2 : 4096;
+                c->events =
+                    yw_realloc (c->events, c->event_capacity * sizeof (s_event_ref_t));
+            }
+            s_event_ref_t *ref = &c->events[c->event_count++];
+            memcpy (ref->code, c->record.object_code, S_CODE);
+            ref->version = c->record.version;
+            if (!c->own_min_version || ref->version < c->own_min_version)
+                c->own_min_version = ref->version;
+            c->report->events++;
+        }
+    }
+    if (rc == 0 && lmdb != MDB_NOTFOUND)
+        rc = s_fail (c->error, YW_ESTORE, "check: log walk: %s", mdb_strerror (lmdb));
+    if (rc == 0) {
+        /* this node's chain ends where meta says */
+        uint64_t meta_seq = 0;
+        uint8_t meta_hash[YW_HASH_SIZE] = {0};
+        s_meta_get_u64 (c->txn, self, "yw.origin_seq", &meta_seq);
+        if (s_meta_get (c->txn, self, "yw.origin_hash", &value) == 0 &&
+            value.mv_size == YW_HASH_SIZE)
+            memcpy (meta_hash, value.mv_data, YW_HASH_SIZE);
+        for (size_t i = 0; i < c->chain_count; i++)
+            if (strcmp (c->chains[i].id, self->node_id) == 0 &&
+                (c->chains[i].seq != meta_seq ||
+                 memcmp (c->chains[i].hash, meta_hash, YW_HASH_SIZE)))
+                rc = s_fail (c->error, YW_ESTORE,
+                             "check: own origin chain ends at batch %llu, meta says %llu",
+                             (unsigned long long)c->chains[i].seq,
+                             (unsigned long long)meta_seq);
+    }
+done:
+    mdb_cursor_close (cursor);
+    return rc;
+}
+
+static int
+s_check_claim (s_check_t *c, const char *code, const s_object_t *object, unsigned i,
+               uint64_t hlc)
+{
+    store_t *self = c->self;
+    const s_claim_t *claim = &object->claim[i];
+    const char *origin = s_origin_name (self, c->txn, claim->origin);
+    c->report->claims++;
+    if (strcmp (origin, "?") == 0)
+        return s_fail (c->error, YW_ESTORE, "check: object %s: claim of unknown origin %u",
+                       code, (unsigned)claim->origin);
+    if (claim->deleted != (claim->body == 0))
+        return s_fail (
+            c->error, YW_ESTORE, "check: object %s: claim of %s: %s", code, origin,
+            claim->deleted ? "tombstone with a body" : "live claim without body");
+    if (claim->origin == S_OWN) {
+        if (claim->version > hlc)
+            return s_fail (c->error, YW_ESTORE,
+                           "check: object %s: own version %llu is newer than the saved HLC",
+                           code, (unsigned long long)claim->version);
+        bool pruned = c->own_first_seq != 1 && claim->version < c->own_min_version;
+        if (c->own_first_seq == 0 && c->event_count == 0)
+            pruned = true; /* the whole log was pruned */
+        s_event_ref_t ref;
+        memcpy (ref.code, code, S_CODE);
+        ref.version = claim->version;
+        if (!pruned && (!c->event_count || !bsearch (&ref, c->events, c->event_count,
+                                                     sizeof ref, s_event_ref_compare)))
+            return s_fail (c->error, YW_ESTORE,
+                           "check: object %s: own claim version %llu is not in the log",
+                           code, (unsigned long long)claim->version);
+    }
+    if (claim->deleted)
+        return 0;
+    c->report->live_claims++;
+    if (c->position_count == c->position_capacity) {
+        c->position_capacity = c->position_capacity ? c->position_capacity * 2 : 4096;
+        c->positions = yw_realloc (c->positions, c->position_capacity * sizeof (uint64_t));
+    }
+    c->positions[c->position_count++] = claim->body;
+    uint8_t position[8];
+    s_put64 (position, claim->body);
+    MDB_val key = {8, position}, value;
+    if (mdb_get (c->txn, self->body, &key, &value))
+        return s_fail (c->error, YW_ESTORE, "check: object %s: body %llu of %s is missing",
+                       code, (unsigned long long)claim->body, origin);
+    char message[128];
+    yw_record_t *r = &c->record;
+    if (codec_record_decode (value.mv_data, value.mv_size, r, message))
+        return s_fail (c->error, YW_ESTORE, "check: object %s: body %llu: %s", code,
+                       (unsigned long long)claim->body, message);
+    uint8_t hash[YW_HASH_SIZE];
+    codec_record_hash (r, hash);
+    const char *wrong = NULL;
+    if (memcmp (r->object_code, code, S_CODE + 1))
+        wrong = "object code";
+    else if (strcmp (r->origin_node, origin))
+        wrong = "origin";
+    else if (r->version != claim->version)
+        wrong = "version";
+    else if (memcmp (hash, claim->hash, YW_HASH_SIZE) ||
+             memcmp (r->content_hash, claim->hash, YW_HASH_SIZE))
+        wrong = "content hash";
+    else if (r->kind != claim->kind || strcmp (r->region_code, claim->region))
+        wrong = "kind or region";
+    if (wrong)
+        return s_fail (c->error, YW_ESTORE, "check: object %s: body %llu of %s: %s differs",
+                       code, (unsigned long long)claim->body, origin, wrong);
+    return 0;
+}
+
+static int
+s_u64_compare (const void *a, const void *b)
+{
+    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+    return x < y ? -1 : x > y;
+}
+
+static int
+s_check_objects (s_check_t *c, uint64_t *expected_index)
+{
+    store_t *self = c->self;
+    uint64_t hlc = 0;
+    s_meta_get_u64 (c->txn, self, "yw.hlc", &hlc);
+    MDB_cursor *cursor, *idx;
+    if (mdb_cursor_open (c->txn, self->obj, &cursor))
+        return s_fail (c->error, YW_ESTORE, "check: obj cursor");
+    if (mdb_cursor_open (c->txn, self->idx, &idx)) {
+        mdb_cursor_close (cursor);
+        return s_fail (c->error, YW_ESTORE, "check: idx cursor");
+    }
+    s_object_t *object = yw_malloc (sizeof *object);
+    MDB_val key, value;
+    int rc = 0, lmdb = mdb_cursor_get (cursor, &key, &value, MDB_FIRST);
+    for (; lmdb == 0 && rc == 0; lmdb = mdb_cursor_get (cursor, &key, &value, MDB_NEXT)) {
+        char code[YW_OBJECT_CODE_SIZE] = "";
+        memcpy (code, key.mv_data, key.mv_size < S_CODE ? key.mv_size : S_CODE);
+        if (key.mv_size != S_CODE || !s_code_valid (code)) {
+            rc = s_fail (c->error, YW_ESTORE, "check: obj key \"%s\" is not an object code",
+                         code);
+            break;
+        }
+        if (s_object_decode (&value, object)) {
+            rc = s_fail (c->error, YW_ESTORE, "check: object %s: malformed claims", code);
+            break;
+        }
+        c->report->objects++;
+        int stored = object->visible;
+        for (unsigned i = 0; i < object->count && rc == 0; i++) {
+            if (i > 0 && object->claim[i].origin <= object->claim[i - 1].origin)
+                rc = s_fail (c->error, YW_ESTORE, "check: object %s: claims out of order",
+                             code);
+            else
+                rc = s_check_claim (c, code, object, i, hlc);
+        }
+        if (rc)
+            break;
+        s_visible (self, c->txn, object);
+        if (object->visible != stored) {
+            rc = s_fail (c->error, YW_ESTORE,
+                         "check: object %s: visible claim is %d, not %d", code, stored,
+                         object->visible);
+            break;
+        }
+        if (stored < 0)
+            continue;
+        /* the visible record's index entries */
+        uint8_t position[8];
+        s_put64 (position, object->claim[stored].body);
+        MDB_val body_key = {8, position};
+        if (mdb_get (c->txn, self->body, &body_key, &value) ||
+            codec_record_decode (value.mv_data, value.mv_size, &c->record, NULL)) {
+            rc = s_fail (c->error, YW_ESTORE, "check: object %s: visible body unreadable",
+                         code);
+            break;
+        }
+        s_keys_t keys;
+        s_keys_of (&c->record, &keys);
+        for (size_t k = 0; k < keys.count; k++) {
+            MDB_val index_key = {keys.key[k].size, keys.key[k].data};
+            MDB_val data = {S_CODE, code};
+            if (mdb_cursor_get (idx, &index_key, &data, MDB_GET_BOTH)) {
+                rc = s_fail (c->error, YW_ESTORE,
+                             "check: object %s: index entry '%c' \"%.*s\" missing", code,
+                             keys.key[k].data[0], (int)keys.key[k].size - 1,
+                             (const char *)keys.key[k].data + 1);
+                break;
+            }
+        }
+        *expected_index += keys.count;
+    }
+    if (rc == 0 && lmdb != MDB_NOTFOUND)
+        rc = s_fail (c->error, YW_ESTORE, "check: obj walk: %s", mdb_strerror (lmdb));
+    free (object);
+    mdb_cursor_close (idx);
+    mdb_cursor_close (cursor);
+    return rc;
+}
+
+/* When the index holds more entries than the visible records account for:
+   finds one that points nowhere it should. */
+static int
+s_check_index_extra (s_check_t *c)
+{
+    store_t *self = c->self;
+    MDB_cursor *cursor;
+    if (mdb_cursor_open (c->txn, self->idx, &cursor))
+        return s_fail (c->error, YW_ESTORE, "check: idx cursor");
+    s_object_t *object = yw_malloc (sizeof *object);
+    MDB_val key, data;
+    int rc = YW_ESTORE;
+    int lmdb = mdb_cursor_get (cursor, &key, &data, MDB_FIRST);
+    for (; lmdb == 0; lmdb = mdb_cursor_get (cursor, &key, &data, MDB_NEXT)) {
+        char code[YW_OBJECT_CODE_SIZE] = "";
+        memcpy (code, data.mv_data, data.mv_size < S_CODE ? data.mv_size : S_CODE);
+        MDB_val object_key = {S_CODE, code}, value;
+        const char *why = NULL;
+        if (data.mv_size != S_CODE || mdb_get (c->txn, self->obj, &object_key, &value))
+            why = "a missing object";
+        else if (s_object_decode (&value, object) || object->visible < 0)
+            why = "an object with no visible record";
+        else {
+            uint8_t position[8];
+            s_put64 (position, object->claim[object->visible].body);
+            MDB_val body_key = {8, position};
+            s_keys_t keys;
+            s_key_t this = {.size = key.mv_size};
+            if (key.mv_size <= sizeof this.data)
+                memcpy (this.data, key.mv_data, key.mv_size);
+            if (mdb_get (c->txn, self->body, &body_key, &value) ||
+                codec_record_decode (value.mv_data, value.mv_size, &c->record, NULL))
+                why = "an unreadable body";
+            else if (s_keys_of (&c->record, &keys), !s_keys_has (&keys, &this))
+                why = "an object whose visible record has another value";
+        }
+        if (why) {
+            s_fail (c->error, YW_ESTORE,
+                    "check: index entry '%c' \"%.*s\" -> %s points to %s",
+                    ((const char *)key.mv_data)[0], (int)key.mv_size - 1,
+                    (const char *)key.mv_data + 1, code, why);
+            goto done;
+        }
+    }
+    s_fail (c->error, YW_ESTORE, "check: index holds duplicate entries");
+done:
+    free (object);
+    mdb_cursor_close (cursor);
+    return rc;
+}
+
+int
+store_check (store_t *self, store_check_report_t *report, char *error)
+{
+    store_check_report_t local;
+    if (!report)
+        report = &local;
+    memset (report, 0, sizeof *report);
+    MDB_txn *txn;
+    int rc = s_read_begin (self, &txn);
+    if (rc)
+        return s_fail (error, rc, "check: cannot read the store");
+    s_check_t *c = yw_calloc (1, sizeof *c);
+    c->self = self;
+    c->txn = txn;
+    c->report = report;
+    c->error = error;
+    uint64_t expected_index = 0;
+    if ((rc = s_check_log (c)))
+        goto done;
+    if (c->event_count)
+        qsort (c->events, c->event_count, sizeof (s_event_ref_t), s_event_ref_compare);
+    if ((rc = s_check_objects (c, &expected_index)))
+        goto done;
+    MDB_stat st;
+    mdb_stat (txn, self->idx, &st);
+    report->index_entries = st.ms_entries;
+    if (st.ms_entries != expected_index) {
+        rc = s_check_index_extra (c);
+        goto done;
+    }
+    mdb_stat (txn, self->body, &st);
+    report->bodies = st.ms_entries;
+    if (st.ms_entries != c->position_count) {
+        /* a body no claim uses */
+        if (c->position_count)
+            qsort (c->positions, c->position_count, sizeof (uint64_t), s_u64_compare);
+        MDB_cursor *cursor;
+        mdb_cursor_open (txn, self->body, &cursor);
+        MDB_val key, value;
+        rc = s_fail (error, YW_ESTORE, "check: %llu bodies for %zu live claims",
+                     (unsigned long long)st.ms_entries, c->position_count);
+        for (int lmdb = mdb_cursor_get (cursor, &key, &value, MDB_FIRST); lmdb == 0;
+             lmdb = mdb_cursor_get (cursor, &key, &value, MDB_NEXT)) {
+            uint64_t position = key.mv_size == 8 ? s_get64 (key.mv_data) : 0;
+            if (!c->position_count || !bsearch (&position, c->positions, c->position_count,
+                                                sizeof (uint64_t), s_u64_compare)) {
+                s_fail (error, YW_ESTORE, "check: body %llu belongs to no claim",
+                        (unsigned long long)position);
+                break;
+            }
+        }
+        mdb_cursor_close (cursor);
+        goto done;
+    }
+    rc = 0;
+done:
+    free (c->events);
+    free (c->chains);
+    free (c->positions);
+    free (c);
+    s_read_end (self);
+    return rc;
+}

@@ -1,0 +1,362 @@
+/*  store.h - a node's LMDB store (DESIGN 4.2, 4.4).
+
+    One LMDB environment per node, in its data directory, with one writer:
+    the process that holds DIR/yiwang.lock (flock; the holder's PID is written
+    into it). Readers (yiwang log, rejects, dump, digest, queries) open it
+    read-only at any time, take no lock, and never block the writer.
+
+    Every change is one write transaction: bodies, claims, indexes, source
+    membership, rejections, the origin batches appended to the outbound log
+    and the HLC / origin-seq state in meta commit together or not at all.
+    Commits are durable (neither MDB_NOSYNC nor MDB_NOMETASYNC). When the map
+    fills, the store aborts the transaction, doubles the map and does the
+    whole transaction again; a full disk gives YW_ENOSPC and leaves the store
+    as it was at the last commit.
+
+    LMDB's cost model decides the layout (DESIGN 4.2): every commit rewrites
+    each page it touched, so large values live in append-only tables written
+    in key order (body, log, reject), the randomly keyed tables hold small
+    values (obj ~70 bytes, idx 23 bytes), keys are sorted before they are
+    touched, a transaction takes several ingest batches (group commit), and
+    an unchanged record costs one read and no write at all.
+
+    Tables (named LMDB databases; integers big-endian so memcmp order is
+    numeric order):
+
+      obj     object_code (23 bytes) -> the object's claims, one per origin
+              node that reports it (DESIGN 4.4), and which one is visible:
+                u8 format (1), u8 claim count, u8 visible claim (0xff: none,
+                every claim is a tombstone), u8 reserved, then per claim,
+                sorted by origin, 64 bytes:
+                  u32 origin     ordinal of the origin node (table origin)
+                  u32 source     ordinal of the import source that last wrote
+                                 this node's own claim; 0 for other origins
+                  u64 version    HLC of the claim's last change at its origin
+                  u64 body       position in `body`; 0 for a tombstone
+                  u8[32]         content hash
+                  u8 flags       bit 0: deleted
+                  u8 kind
+                  char[6]        region code (kept for tombstones and digests)
+              The visible claim is the newest live one, ties going to the
+              smaller origin id. A delete ends only its origin's claim.
+      body    u64 position (append order) -> the encoded Record of a live
+              claim, envelope included (origin_node, version, content_hash);
+              written with MDB_APPEND; a superseded body is deleted.
+      log     u64 link seq -> an OriginBatch, byte for byte (proto/batch.h);
+              MDB_APPEND. This node's own batches and, on a hub, relayed ones.
+      idx     DUPSORT|DUPFIXED: index key -> object codes (23 bytes each), for
+              the visible record of every object that has one:
+                'p' plate                   vehicles
+                'u' unit_code (18) kind     unit's objects of a kind
+                'r' kind region (6)         a region's objects of a kind; any
+                                            region prefix is one range
+              VIN and certificate number are natural keys of the object code
+              (codebook/objcode.h), so lookups by them derive the code.
+      src     u32 source, u8 kind, object_code -> empty: the objects an import
+              source wrote. Written only when a source first writes an object
+              (new, or changed by another source), never for an unchanged row.
+              Entries go stale when another source takes the object over; the
+              claim's own `source` is the truth and a --full run drops them.
+      reject  u64 HLC of the rejection (48-bit ms time, 16-bit seq) -> the
+              rejected row: kind, import id, source, line, field, reason code,
+              value, message. Appended.
+      origin  origin node id -> u32 ordinal, u64 last applied origin_seq,
+              u8[32] its hash (hubs); and 0x00 u32 ordinal -> origin node id.
+              This node is ordinal 1.
+      meta    "yw.node_id", "yw.schema", "yw.hlc", "yw.origin_seq",
+              "yw.origin_hash" (this node's last own batch), "yw.source.NAME"
+              (source ordinals), "yw.run..." (open --full runs), "yw.link.ID"
+              (hubs: a child's last applied link seq); and names not starting
+              with "yw." for callers (store_meta_get_u64 ()), e.g. the uplink's
+              acknowledged link seq.
+
+    --full runs. An import run with `full` set must end in tombstones for this
+    node's live claims of that source and kind that the run did not contain.
+    The run's object codes are kept out of LMDB, in a spill file
+    DIR/runs/SOURCE-KIND.spill: each batch appends its codes as one sorted
+    block (they are sorted anyway), and the final batch merges the blocks
+    (k-way, a small read buffer per block) and merge-joins them with the
+    source's `src` range, both in object-code order. Memory stays bounded
+    (about 1.5 KiB per batch of the run) and an unchanged row of a full run
+    costs 23 bytes of sequential file write instead of a random LMDB put. The
+    file is fdatasync'ed before the transaction that accounts for it commits,
+    and meta records the committed length, so after a crash the next batch of
+    the run cuts off whatever was written past it and the run goes on; a new
+    import id for the same source and kind starts the run over.
+    (A per-run LMDB table would have been transactional for free but costs a
+    random put per row, which is the very write an unchanged re-import must
+    not make.)
+
+    Threads: a store_t is used by one thread at a time. Callbacks run inside a
+    read transaction and must not call the store's write functions.
+*/
+#ifndef YW_STORE_H_INCLUDED
+#define YW_STORE_H_INCLUDED
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "record.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct _store_t store_t;
+
+/* Size of every `error` buffer the store writes a message into. */
+#define STORE_ERROR_SIZE 256
+
+#define STORE_SCHEMA 1                          /* format of the tables above */
+#define STORE_DEFAULT_MAP ((size_t)64 << 20)    /* initial map size */
+#define STORE_DEFAULT_MAP_MAX ((size_t)1 << 40) /* the map never grows past */
+
+typedef struct {
+    const char *dir;     /* data directory; created if missing (writer) */
+    const char *node_id; /* this node's id; must match the store's once
+                            set; NULL for read-only opens */
+    bool read_only;      /* open for reading; no lock taken */
+    size_t map_size;     /* initial map size in bytes; 0 = STORE_DEFAULT_MAP */
+    size_t map_max;      /* growth limit; 0 = STORE_DEFAULT_MAP_MAX */
+} store_options_t;
+
+/* Opens (creating if needed) the store. Returns 0 and *store_p, or
+   YW_ELOCKED (another process is the writer; `error` names the directory
+   and the holder's PID), YW_ECONFIG (node id differs from the store's, or
+   the store's schema is newer than this program), YW_ENOTFOUND (read-only
+   and there is no store in dir), YW_EINVAL (bad options), YW_ESTORE /
+   YW_EIO with a message in `error` (STORE_ERROR_SIZE bytes, may be NULL). */
+int store_open (const store_options_t *options, store_t **store_p, char *error);
+
+/* Closes the store and releases the lock. Idempotent; sets *self_p = NULL. */
+void store_destroy (store_t **self_p);
+
+/* This node's id (owned by the store). */
+const char *store_node_id (const store_t *self);
+
+/* ----------------------------------------------------------------- ingest */
+
+/* A rejected row to keep (DESIGN 4.1). Strings are borrowed; longer than
+   YW_MAX_FIELD bytes they are cut. */
+typedef struct {
+    const char *source;
+    uint64_t line;
+    const char *field;
+    const char *reason; /* stable reason code */
+    const char *value;
+    const char *message;
+} store_rejection_t;
+
+/* One ingest batch: the records of one IngestBatch, normalized and
+   validated, object_code (23 characters) and content_hash set (an all-zero
+   hash is computed here). The store stamps origin_node, version and deleted
+   of new and changed records in place; nothing else is modified. */
+typedef struct {
+    const char *source; /* scopes --full; at most 255 bytes */
+    yw_kind_t kind;     /* every record must be of this kind */
+    uint64_t import_id; /* same for every batch of one import run */
+    bool full;          /* part of a full export */
+    bool final;         /* last batch of the import run */
+    yw_record_t *records;
+    size_t record_count; /* at most YW_MAX_BATCH_ROWS */
+    const store_rejection_t *rejections;
+    size_t rejection_count;
+} store_ingest_t;
+
+typedef struct {
+    uint64_t new_count; /* objects this node did not claim, or had deleted */
+    uint64_t changed;
+    uint64_t unchanged;
+    uint64_t deleted; /* tombstones made by --full at the final batch */
+    uint64_t rejected;
+} store_ingest_report_t;
+
+/* Applies `count` ingest batches in ONE write transaction (group commit):
+   for each record, compares its content hash with this node's own claim and
+   makes no write at all when it is live and the same; otherwise stamps a new
+   HLC version, writes the body, the claim, the visible record's indexes, and
+   adds the event to this transaction's origin batches (split at
+   BATCH_SPLIT_EVENTS events or BATCH_SPLIT_BYTES, chained by hash) in the
+   log; keeps the rejections; for the final batch of a full run, tombstones
+   this node's live claims of that kind and source that the run did not
+   contain (those tombstones are events too). Records of all batches are
+   applied in object-code order; a code given twice is applied in batch and
+   record order. A transaction with nothing to write is not committed.
+   reports[i] receives batch i's counts. Returns 0 after a durable commit, or
+   with nothing applied: YW_EINVAL (a record breaks the rules above; `error`
+   names it), YW_ENOSPC, YW_EMAPFULL (map_max reached), YW_EIO (spill file),
+   YW_ESTORE (a --full run whose spill file is lost, or LMDB). */
+int store_ingest (store_t *self, store_ingest_t *batches, size_t count,
+                  store_ingest_report_t *reports, char *error);
+
+/* ------------------------------------------------ remote batches (issue 4) */
+
+/* One origin batch received from a child, to apply and maybe relay. */
+typedef struct {
+    const uint8_t *data; /* the OriginBatch as received (borrowed) */
+    size_t size;
+    const char *link;         /* child node it came through (NULL: no link
+                                 bookkeeping, e.g. a snapshot) */
+    uint64_t link_seq;        /* its link seq on that link */
+    const char *jurisdiction; /* region prefix the child may write; every
+                                 event's region must start with it */
+} store_remote_t;
+
+typedef struct {
+    int status;                   /* 0 applied; YW_ESTALE duplicate (link seq or
+                                     origin seq already applied: acknowledge, skip);
+                                     YW_ESEQ gap or broken chain (see expected_*);
+                                     YW_EPARSE / YW_ETOOBIG malformed; YW_EINVAL
+                                     batch of this node's own origin */
+    uint64_t expected_link_seq;   /* next link seq wanted from that link */
+    uint64_t expected_origin_seq; /* next origin seq wanted from that origin */
+    uint64_t applied;             /* events that changed a claim */
+    uint64_t stale;               /* events not newer than the claim they address */
+    uint64_t rejected;            /* events refused for content (kept in `reject`) */
+    char error[STORE_ERROR_SIZE]; /* why, when status != 0 or rejected > 0 */
+} store_remote_report_t;
+
+/* Applies received origin batches in ONE write transaction (DESIGN 5.1).
+   Per batch: link continuity (when `link` is set), the batch's framing and
+   hash (batch_read), origin continuity and chain (origin table: seq = last +
+   1 and prev_hash = last hash; a batch already applied through any path is
+   a duplicate), then every event: it must decode, be of the batch's origin,
+   carry a content hash that matches its body, and lie in `jurisdiction`;
+   else it is rejected (kept as a rejection, counted, and the rest of the
+   batch goes on). A valid event sets its origin's claim when it is newer
+   than that claim (last-writer-wins per origin, DESIGN 4.4), updating the
+   visible record and indexes; an older one is stale. With `relay` set, each
+   applied batch is appended verbatim to this node's log. The HLC observes
+   the events' versions. A batch whose status is not 0 changes nothing;
+   batches after a failed one are still tried (the caller stops a link that
+   failed). Returns 0 after a durable commit (reports[i] says what happened
+   to batch i), or YW_ENOSPC / YW_EMAPFULL / YW_ESTORE with nothing applied. */
+int store_apply_remote (store_t *self, const store_remote_t *batches, size_t count,
+                        bool relay, store_remote_report_t *reports, char *error);
+
+/* Last applied origin seq and hash of an origin (this node's own: its last
+   written batch). Returns 0, or YW_ENOTFOUND (never seen: *seq = 0, hash
+   zeroed). hash may be NULL. */
+int store_origin_state (store_t *self, const char *origin_node, uint64_t *seq,
+                        uint8_t *hash);
+
+/* ------------------------------------------------------------------ reads */
+
+/* What the store knows of one object. */
+typedef struct {
+    yw_kind_t kind;
+    char region_code[YW_REGION_SIZE];  /* of the visible (or newest) claim */
+    char origin_node[YW_NODE_ID_SIZE]; /* origin of the visible claim, or of
+                                          the newest tombstone */
+    uint64_t version;                  /* of that claim */
+    bool deleted;                      /* no live claim: the object is gone */
+    uint8_t content_hash[YW_HASH_SIZE];
+    unsigned claims;      /* claims, live or not */
+    unsigned live_claims; /* more than 1: several origins report it (a finding) */
+} store_object_t;
+
+/* Looks an object up. Returns 0 and fills *info (may be NULL) and *record
+   (may be NULL) with the visible record; for a deleted object, record holds
+   only the envelope (object_code, kind, region_code, origin_node, version,
+   deleted, content_hash). YW_ENOTFOUND if no origin ever claimed it. */
+int store_get (store_t *self, const char *object_code, yw_record_t *record,
+               store_object_t *info);
+
+/* Calls fn for every object in object_code order, from one consistent read
+   transaction. fn returns 0 to go on; anything else stops the walk and is
+   returned. object_code is valid during the call only. */
+typedef int (store_object_fn) (void *arg, const char *object_code,
+                               const store_object_t *info);
+int store_each_object (store_t *self, store_object_fn *fn, void *arg);
+
+typedef enum {
+    STORE_BY_PLATE, /* value: a normalized plate; kind ignored */
+    STORE_BY_UNIT,  /* value: a unit code (USCC) */
+    STORE_BY_REGION /* value: a region code or any prefix of it */
+} store_index_t;
+
+/* Calls fn with the code of every object whose visible record matches, in
+   index order. kind YW_KIND_NONE means every kind. Stops like
+   store_each_object (). Returns 0, fn's value, or YW_EINVAL. */
+typedef int (store_code_fn) (void *arg, const char *object_code);
+int store_find (store_t *self, store_index_t index, yw_kind_t kind, const char *value,
+                store_code_fn *fn, void *arg);
+
+/* Calls fn for every log entry from link seq `from` on, at most `limit`
+   entries (0: all), in seq order. batch points into the map and is valid
+   during the call only. Stops like store_each_object (). */
+typedef int (store_log_fn) (void *arg, uint64_t seq, const uint8_t *batch, size_t size);
+int store_log_each (store_t *self, uint64_t from, size_t limit, store_log_fn *fn,
+                    void *arg);
+
+/* First and last link seq in the log (both 0 when it is empty). Either may be NULL. */
+int store_log_range (store_t *self, uint64_t *first, uint64_t *last);
+
+/* Removes log entries up to and including seq (uplink: acknowledged and past
+   retention). Returns 0. */
+int store_log_prune (store_t *self, uint64_t upto, char *error);
+
+/* A stored rejection as handed to store_rejects_each (); strings valid
+   during the call only. */
+typedef struct {
+    uint64_t at; /* HLC when it was stored: hlc_ms () is the time */
+    yw_kind_t kind;
+    uint64_t import_id;
+    store_rejection_t row;
+} store_reject_t;
+
+/* Calls fn for every rejection stored at or after since_ms (ms since the
+   epoch; 0: all), oldest first. Stops like store_each_object (). */
+typedef int (store_reject_fn) (void *arg, const store_reject_t *reject);
+int store_rejects_each (store_t *self, uint64_t since_ms, store_reject_fn *fn, void *arg);
+
+/* Caller's durable settings in meta (names not starting with "yw."). get
+   returns 0 or YW_ENOTFOUND; set commits at once (durable). */
+#define STORE_META_UPLINK_ACK "uplink_ack" /* last link seq the parent acknowledged */
+int store_meta_get_u64 (store_t *self, const char *name, uint64_t *value);
+int store_meta_set_u64 (store_t *self, const char *name, uint64_t value, char *error);
+
+typedef struct {
+    uint64_t objects; /* entries of obj */
+    uint64_t bodies;
+    uint64_t index_entries;
+    uint64_t log_entries;
+    uint64_t rejects;
+    uint64_t hlc;        /* last version handed out */
+    uint64_t origin_seq; /* this node's last origin batch */
+    uint64_t map_size;   /* bytes */
+    uint64_t used;       /* bytes of the map in use */
+    uint64_t last_txn;   /* id of the last committed write transaction:
+                            an ingest that wrote nothing leaves it */
+} store_stat_t;
+
+/* Counts and sizes, from one read transaction. Returns 0. */
+int store_stat (store_t *self, store_stat_t *stat);
+
+/* ------------------------------------------------------------------ check */
+
+typedef struct {
+    uint64_t objects, claims, live_claims, bodies, index_entries;
+    uint64_t log_entries, own_batches, events;
+} store_check_report_t;
+
+/* Full consistency check, from one read transaction: every claim well
+   formed and its body present, decodable, of this object, with the claim's
+   version and content hash; no body without a claim; the visible claim is
+   the right one; every visible record has its index entries and no index
+   entry points elsewhere; the log's seqs are contiguous, every batch reads
+   (hash verified), each origin's chain is unbroken and this node's ends at
+   meta's origin seq and hash; every claim of this node appears as an event
+   of its version in the log (unless pruned); no claim of this node is newer
+   than the persisted HLC. Returns 0, or YW_ESTORE with `error` naming the
+   first problem and the object, key or seq. Memory grows with the log's
+   events (about 32 bytes each): a tool for tests and operators, not for the
+   hot path. */
+int store_check (store_t *self, store_check_report_t *report, char *error);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

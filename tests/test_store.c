@@ -1,0 +1,1274 @@
+/*  test_store.c - the node's LMDB store, on real LMDB in a temporary directory.
+
+    Records are made up here (object codes of 23 letters and digits, no
+    codebook needed); what is tested is what the store promises: counts of
+    new, changed and unchanged records, no write at all for an unchanged
+    re-import, versions, --full tombstones scoped to source and kind,
+    rejections, the outbound log's chain, persistence across reopen, the
+    writer lock, map growth, a full disk, kill -9 during commits, remote
+    batches and claims, and store_check finding damage done on purpose.
+*/
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+#include <lmdb.h>
+#include <signal.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "batch.h"
+#include "codec.h"
+#include "hlc.h"
+#include "store.h"
+#include "yw.h"
+
+/* ------------------------------------------------------------ helpers */
+
+typedef struct {
+    char dir[64];
+    store_t *store;
+    char error[STORE_ERROR_SIZE];
+} fixture_t;
+
+static store_t *
+s_open (const char *dir, const char *node_id, size_t map_size)
+{
+    store_options_t options = {.dir = dir, .node_id = node_id, .map_size = map_size};
+    store_t *store = NULL;
+    char error[STORE_ERROR_SIZE] = "";
+    int rc = store_open (&options, &store, error);
+    if (rc)
+        fail_msg ("store_open %s: %d %s", dir, rc, error);
+    return store;
+}
+
+static int
+s_setup (void **state)
+{
+    fixture_t *f = yw_calloc (1, sizeof *f);
+    snprintf (f->dir, sizeof f->dir, "/tmp/test_store-XXXXXX");
+    if (!mkdtemp (f->dir))
+        return -1;
+    f->store = s_open (f->dir, "370102", 0);
+    *state = f;
+    return 0;
+}
+
+static int
+s_teardown (void **state)
+{
+    fixture_t *f = *state;
+    store_destroy (&f->store);
+    char command[128];
+    snprintf (command, sizeof command, "rm -rf '%s'", f->dir);
+    int rc = system (command);
+    free (f);
+    return rc == 0 ? 0 : -1;
+}
+
+/* A made-up vehicle: object code from i (scrambled, so input order is not
+   code order), content from i and `variant`. */
+static void
+s_vehicle (yw_record_t *record, uint64_t i, unsigned variant)
+{
+    yw_record_reset (record, YW_KIND_VEHICLE);
+    snprintf (record->object_code, sizeof record->object_code, "VH%020lluX",
+              (unsigned long long)(i * 0x9E3779B97F4A7C15ull));
+    snprintf (record->region_code, sizeof record->region_code, "%s",
+              i % 2 ? "370102" : "370103");
+    snprintf (record->unit_code, sizeof record->unit_code, "11370100MB%07lluX",
+              (unsigned long long)(i % 7));
+    yw_vehicle_t *v = &record->body.vehicle;
+    snprintf (v->plate, sizeof v->plate, "鲁A%05llu", (unsigned long long)(i % 100000));
+    snprintf (v->vin, sizeof v->vin, "LSVAU2180N%07llu", (unsigned long long)i);
+    snprintf (v->category, sizeof v->category, "03");
+    snprintf (v->status, sizeof v->status, "01");
+    snprintf (v->brand_model, sizeof v->brand_model, "大众帕萨特 SVW7183");
+    v->odometer_km = (int64_t)(i * 10 + variant);
+    v->purchase_price = 18990000;
+    v->purchase_date = 20210703;
+    codec_record_hash (record, record->content_hash);
+}
+
+static void
+s_building (yw_record_t *record, uint64_t i)
+{
+    yw_record_reset (record, YW_KIND_OFFICE_BUILDING);
+    snprintf (record->object_code, sizeof record->object_code, "BD%020lluX",
+              (unsigned long long)(i * 0x9E3779B97F4A7C15ull));
+    snprintf (record->region_code, sizeof record->region_code, "370102");
+    snprintf (record->unit_code, sizeof record->unit_code, "11370100MB0000001X");
+    snprintf (record->body.building.name, sizeof record->body.building.name, "办公楼%llu",
+              (unsigned long long)i);
+    snprintf (record->body.building.address, sizeof record->body.building.address,
+              "历下区泉城路%llu号", (unsigned long long)i);
+    record->body.building.building_area = 1234500;
+    codec_record_hash (record, record->content_hash);
+}
+
+/* Vehicles first..first+count-1 with a variant. */
+static yw_record_t *
+s_vehicles (uint64_t first, size_t count, unsigned variant)
+{
+    yw_record_t *records = yw_malloc ((count ? count : 1) * sizeof *records);
+    for (size_t i = 0; i < count; i++)
+        s_vehicle (&records[i], first + i, variant);
+    return records;
+}
+
+static store_ingest_report_t
+s_ingest (store_t *store, const char *source, yw_kind_t kind, yw_record_t *records,
+          size_t count, bool full, bool final, uint64_t import_id)
+{
+    store_ingest_t batch = {.source = source,
+                            .kind = kind,
+                            .import_id = import_id,
+                            .full = full,
+                            .final = final,
+                            .records = records,
+                            .record_count = count};
+    store_ingest_report_t report;
+    char error[STORE_ERROR_SIZE] = "";
+    int rc = store_ingest (store, &batch, 1, &report, error);
+    if (rc)
+        fail_msg ("store_ingest: %d %s", rc, error);
+    return report;
+}
+
+static void
+s_check (store_t *store)
+{
+    store_check_report_t report;
+    char error[STORE_ERROR_SIZE] = "";
+    int rc = store_check (store, &report, error);
+    if (rc)
+        fail_msg ("store_check: %d %s", rc, error);
+}
+
+static store_stat_t
+s_stat (store_t *store)
+{
+    store_stat_t stat;
+    assert_int_equal (store_stat (store, &stat), 0);
+    return stat;
+}
+
+/* Walks the log: every batch reads, seqs contiguous, this node's chain
+   unbroken. Returns the number of events; *batches receives the batches. */
+typedef struct {
+    uint64_t expect_seq;
+    uint64_t origin_seq;
+    uint8_t hash[YW_HASH_SIZE];
+    uint64_t events, batches, deleted;
+} log_walk_t;
+
+static int
+s_log_step (void *arg, uint64_t seq, const uint8_t *data, size_t size)
+{
+    log_walk_t *walk = arg;
+    if (walk->expect_seq)
+        assert_int_equal (seq, walk->expect_seq);
+    walk->expect_seq = seq + 1;
+    batch_t batch;
+    char error[BATCH_ERROR_SIZE];
+    if (batch_read (data, size, &batch, error))
+        fail_msg ("log seq %llu: %s", (unsigned long long)seq, error);
+    assert_int_equal (batch.origin_seq, walk->origin_seq + 1);
+    assert_memory_equal (batch.prev_hash, walk->hash, YW_HASH_SIZE);
+    walk->origin_seq = batch.origin_seq;
+    memcpy (walk->hash, batch.hash, YW_HASH_SIZE);
+    assert_true (batch.event_count <= BATCH_SPLIT_EVENTS);
+    const uint8_t *event;
+    size_t event_size;
+    while (batch_next_event (&batch, &event, &event_size)) {
+        yw_record_t record;
+        assert_int_equal (codec_record_decode (event, event_size, &record, NULL), 0);
+        assert_string_equal (record.origin_node, batch.origin_node);
+        walk->deleted += record.deleted;
+        walk->events++;
+    }
+    walk->batches++;
+    return 0;
+}
+
+static log_walk_t
+s_log_walk (store_t *store)
+{
+    log_walk_t walk = {0};
+    assert_int_equal (store_log_each (store, 0, 0, s_log_step, &walk), 0);
+    return walk;
+}
+
+/* -------------------------------------------------------------- tests */
+
+static void
+test_new_changed_unchanged (void **state)
+{
+    fixture_t *f = *state;
+    yw_record_t *records = s_vehicles (0, 1000, 0);
+    store_ingest_report_t r =
+        s_ingest (f->store, "fleet.csv", YW_KIND_VEHICLE, records, 1000, false, true, 1);
+    assert_int_equal (r.new_count, 1000);
+    assert_int_equal (r.changed + r.unchanged + r.deleted + r.rejected, 0);
+    assert_string_equal (records[0].origin_node, "370102");
+    assert_true (records[0].version > 0);
+    store_stat_t before = s_stat (f->store);
+    assert_int_equal (before.objects, 1000);
+    assert_int_equal (before.bodies, 1000);
+    assert_int_equal (before.index_entries, 3000); /* plate, unit, region */
+
+    /* the same rows again: nothing is written, not even a transaction */
+    free (records);
+    records = s_vehicles (0, 1000, 0);
+    struct stat file_before, file_after;
+    char path[128];
+    snprintf (path, sizeof path, "%s/data.mdb", f->dir);
+    assert_int_equal (stat (path, &file_before), 0);
+    r = s_ingest (f->store, "fleet.csv", YW_KIND_VEHICLE, records, 1000, false, true, 2);
+    assert_int_equal (r.unchanged, 1000);
+    assert_int_equal (r.new_count + r.changed, 0);
+    store_stat_t after = s_stat (f->store);
+    assert_int_equal (after.last_txn, before.last_txn);
+    assert_int_equal (after.hlc, before.hlc);
+    assert_int_equal (after.log_entries, before.log_entries);
+    assert_int_equal (stat (path, &file_after), 0);
+    assert_int_equal (file_after.st_size, file_before.st_size);
+    assert_true (file_after.st_mtim.tv_sec == file_before.st_mtim.tv_sec &&
+                 file_after.st_mtim.tv_nsec == file_before.st_mtim.tv_nsec);
+    /* an unchanged record is not stamped */
+    assert_string_equal (records[0].origin_node, "");
+
+    /* 10% changed */
+    yw_record_t old;
+    store_object_t info_before, info_after;
+    assert_int_equal (store_get (f->store, records[5].object_code, &old, &info_before), 0);
+    for (size_t i = 0; i < 1000; i += 10)
+        s_vehicle (&records[i], i, 1);
+    r = s_ingest (f->store, "fleet.csv", YW_KIND_VEHICLE, records, 1000, false, true, 3);
+    assert_int_equal (r.changed, 100);
+    assert_int_equal (r.unchanged, 900);
+    assert_int_equal (r.new_count, 0);
+    yw_record_t now;
+    assert_int_equal (store_get (f->store, records[10].object_code, &now, &info_after), 0);
+    assert_int_equal (now.body.vehicle.odometer_km, 101);
+    assert_int_equal (store_get (f->store, records[5].object_code, &now, &info_after), 0);
+    assert_int_equal (info_after.version, info_before.version); /* untouched */
+    assert_int_equal (store_get (f->store, records[0].object_code, &now, &info_after), 0);
+    assert_true (info_after.version > info_before.version);
+    assert_int_equal (now.version, info_after.version);
+    assert_string_equal (now.origin_node, "370102");
+    assert_false (info_after.deleted);
+    assert_int_equal (info_after.claims, 1);
+    assert_int_equal (info_after.live_claims, 1);
+    after = s_stat (f->store);
+    assert_int_equal (after.bodies, 1000); /* superseded bodies are gone */
+    assert_int_equal (after.index_entries, 3000);
+
+    log_walk_t walk = s_log_walk (f->store);
+    assert_int_equal (walk.events, 1100);
+    assert_int_equal (walk.batches, 2);
+    uint64_t seq;
+    uint8_t hash[YW_HASH_SIZE];
+    assert_int_equal (store_origin_state (f->store, "370102", &seq, hash), 0);
+    assert_int_equal (seq, 2);
+    assert_memory_equal (hash, walk.hash, YW_HASH_SIZE);
+    s_check (f->store);
+    free (records);
+}
+
+static void
+test_get_missing_and_invalid (void **state)
+{
+    fixture_t *f = *state;
+    yw_record_t record;
+    assert_int_equal (store_get (f->store, "VH00000000000000000000X", &record, NULL),
+                      YW_ENOTFOUND);
+    assert_int_equal (store_get (f->store, "short", &record, NULL), YW_ENOTFOUND);
+
+    /* a record that breaks the rules fails the whole call, naming it */
+    yw_record_t *records = s_vehicles (0, 3, 0);
+    strcpy (records[2].object_code, "vh-lower");
+    store_ingest_t batch = {
+        .source = "x", .kind = YW_KIND_VEHICLE, .records = records, .record_count = 3};
+    store_ingest_report_t report;
+    char error[STORE_ERROR_SIZE] = "";
+    assert_int_equal (store_ingest (f->store, &batch, 1, &report, error), YW_EINVAL);
+    assert_non_null (strstr (error, "record 2"));
+    s_vehicle (&records[2], 2, 0);
+    records[1].kind = YW_KIND_OFFICE_BUILDING;
+    assert_int_equal (store_ingest (f->store, &batch, 1, &report, error), YW_EINVAL);
+    assert_non_null (strstr (error, "record 1"));
+    assert_int_equal (s_stat (f->store).objects, 0);
+
+    /* an all-zero content hash is computed by the store */
+    s_vehicle (&records[1], 1, 0);
+    uint8_t expect[YW_HASH_SIZE];
+    memcpy (expect, records[1].content_hash, YW_HASH_SIZE);
+    memset (records[1].content_hash, 0, YW_HASH_SIZE);
+    assert_int_equal (store_ingest (f->store, &batch, 1, &report, error), 0);
+    store_object_t info;
+    assert_int_equal (store_get (f->store, records[1].object_code, NULL, &info), 0);
+    assert_memory_equal (info.content_hash, expect, YW_HASH_SIZE);
+    free (records);
+}
+
+/* Group commit: several batches in one transaction, the same object twice. */
+static void
+test_group_commit (void **state)
+{
+    fixture_t *f = *state;
+    yw_record_t *a = s_vehicles (0, 500, 0), *b = s_vehicles (400, 200, 1);
+    yw_record_t *c = yw_malloc (3 * sizeof *c);
+    for (int i = 0; i < 3; i++)
+        s_building (&c[i], (uint64_t)i);
+    store_ingest_t batches[3] = {
+        {.source = "a", .kind = YW_KIND_VEHICLE, .records = a, .record_count = 500},
+        {.source = "b", .kind = YW_KIND_VEHICLE, .records = b, .record_count = 200},
+        {.source = "c", .kind = YW_KIND_OFFICE_BUILDING, .records = c, .record_count = 3},
+    };
+    store_ingest_report_t reports[3];
+    uint64_t txn = s_stat (f->store).last_txn;
+    assert_int_equal (store_ingest (f->store, batches, 3, reports, f->error), 0);
+    assert_int_equal (s_stat (f->store).last_txn, txn + 1);
+    assert_int_equal (reports[0].new_count, 500);
+    /* 400..499 came first in batch a, then changed by batch b */
+    assert_int_equal (reports[1].changed, 100);
+    assert_int_equal (reports[1].new_count, 100);
+    assert_int_equal (reports[2].new_count, 3);
+    yw_record_t record;
+    assert_int_equal (store_get (f->store, b[0].object_code, &record, NULL), 0);
+    assert_int_equal (record.body.vehicle.odometer_km, 4001);
+    assert_int_equal (s_stat (f->store).objects, 603);
+    s_check (f->store);
+    free (a);
+    free (b);
+    free (c);
+}
+
+static void
+test_log_split_and_chain (void **state)
+{
+    fixture_t *f = *state;
+    yw_record_t *records = s_vehicles (0, 10000, 0);
+    s_ingest (f->store, "s", YW_KIND_VEHICLE, records, 10000, false, false, 1);
+    log_walk_t walk = s_log_walk (f->store);
+    assert_int_equal (walk.events, 10000);
+    assert_int_equal (walk.batches, 3); /* 4096 + 4096 + 1808 */
+    uint64_t first, last;
+    assert_int_equal (store_log_range (f->store, &first, &last), 0);
+    assert_int_equal (first, 1);
+    assert_int_equal (last, 3);
+
+    /* from / limit */
+    log_walk_t partial = {.expect_seq = 2, .origin_seq = 1};
+    /* seed the chain with batch 1's hash through a first walk of one entry */
+    log_walk_t one = {0};
+    assert_int_equal (store_log_each (f->store, 1, 1, s_log_step, &one), 0);
+    assert_int_equal (one.batches, 1);
+    memcpy (partial.hash, one.hash, YW_HASH_SIZE);
+    assert_int_equal (store_log_each (f->store, 2, 5, s_log_step, &partial), 0);
+    assert_int_equal (partial.batches, 2);
+
+    /* pruning keeps the chain checkable */
+    assert_int_equal (store_log_prune (f->store, 1, f->error), 0);
+    assert_int_equal (store_log_range (f->store, &first, &last), 0);
+    assert_int_equal (first, 2);
+    s_check (f->store);
+    /* and the next batch continues the chain */
+    for (size_t i = 0; i < 10; i++)
+        s_vehicle (&records[i], i, 7);
+    s_ingest (f->store, "s", YW_KIND_VEHICLE, records, 10, false, false, 2);
+    assert_int_equal (store_log_range (f->store, &first, &last), 0);
+    assert_int_equal (last, 4);
+    s_check (f->store);
+    free (records);
+}
+
+/* --full: tombstones only this source's objects of this kind. */
+static void
+test_full_run (void **state)
+{
+    fixture_t *f = *state;
+    yw_record_t *a = s_vehicles (0, 100, 0);   /* source A vehicles */
+    yw_record_t *b = s_vehicles (1000, 50, 0); /* source B vehicles */
+    yw_record_t *buildings = yw_malloc (20 * sizeof *buildings);
+    for (int i = 0; i < 20; i++)
+        s_building (&buildings[i], (uint64_t)i);
+    /* first full run of A in two batches */
+    s_ingest (f->store, "A", YW_KIND_VEHICLE, a, 60, true, false, 1);
+    store_ingest_report_t r =
+        s_ingest (f->store, "A", YW_KIND_VEHICLE, a + 60, 40, true, true, 1);
+    assert_int_equal (r.new_count, 40);
+    assert_int_equal (r.deleted, 0);
+    s_ingest (f->store, "B", YW_KIND_VEHICLE, b, 50, false, true, 2);
+    s_ingest (f->store, "A", YW_KIND_OFFICE_BUILDING, buildings, 20, true, true, 3);
+
+    /* second full run of A: objects 10..99 only, in three batches */
+    free (a);
+    a = s_vehicles (10, 90, 0);
+    r = s_ingest (f->store, "A", YW_KIND_VEHICLE, a, 30, true, false, 4);
+    assert_int_equal (r.unchanged, 30);
+    assert_int_equal (r.deleted, 0);
+    r = s_ingest (f->store, "A", YW_KIND_VEHICLE, a + 30, 30, true, false, 4);
+    r = s_ingest (f->store, "A", YW_KIND_VEHICLE, a + 60, 30, true, true, 4);
+    assert_int_equal (r.unchanged, 30);
+    assert_int_equal (r.deleted, 10);
+
+    yw_record_t record;
+    store_object_t info;
+    yw_record_t gone;
+    s_vehicle (&gone, 3, 0);
+    assert_int_equal (store_get (f->store, gone.object_code, &record, &info), 0);
+    assert_true (info.deleted);
+    assert_true (record.deleted);
+    assert_string_equal (record.region_code, gone.region_code);
+    assert_memory_equal (info.content_hash, gone.content_hash, YW_HASH_SIZE);
+    assert_int_equal (store_get (f->store, a[0].object_code, NULL, &info), 0);
+    assert_false (info.deleted);
+    assert_int_equal (store_get (f->store, b[0].object_code, NULL, &info), 0);
+    assert_false (info.deleted); /* other source */
+    assert_int_equal (store_get (f->store, buildings[0].object_code, NULL, &info), 0);
+    assert_false (info.deleted); /* other kind */
+    store_stat_t stat = s_stat (f->store);
+    assert_int_equal (stat.bodies, 90 + 50 + 20);
+    assert_int_equal (stat.index_entries, 3 * (90 + 50) + 2 * 20);
+    log_walk_t walk = s_log_walk (f->store);
+    assert_int_equal (walk.deleted, 10);
+    s_check (f->store);
+
+    /* a re-import without --full writes nothing */
+    uint64_t txn = s_stat (f->store).last_txn;
+    r = s_ingest (f->store, "A", YW_KIND_VEHICLE, a, 90, false, true, 5);
+    assert_int_equal (r.unchanged, 90);
+    assert_int_equal (s_stat (f->store).last_txn, txn);
+
+    /* the same full run again deletes nothing more */
+    r = s_ingest (f->store, "A", YW_KIND_VEHICLE, a, 90, true, true, 6);
+    assert_int_equal (r.unchanged, 90);
+    assert_int_equal (r.deleted, 0);
+
+    /* a deleted car comes back (new), then leaves again with the next full run */
+    r = s_ingest (f->store, "A", YW_KIND_VEHICLE, &gone, 1, false, true, 7);
+    assert_int_equal (r.new_count, 1);
+    assert_int_equal (store_get (f->store, gone.object_code, NULL, &info), 0);
+    assert_false (info.deleted);
+    r = s_ingest (f->store, "A", YW_KIND_VEHICLE, a, 90, true, true, 8);
+    assert_int_equal (r.deleted, 1);
+    assert_int_equal (store_get (f->store, gone.object_code, NULL, &info), 0);
+    assert_true (info.deleted);
+
+    /* an object that source C took over is not deleted by A's full run */
+    s_vehicle (&a[0], 10, 3);
+    r = s_ingest (f->store, "C", YW_KIND_VEHICLE, a, 1, false, true, 9);
+    assert_int_equal (r.changed, 1);
+    r = s_ingest (f->store, "A", YW_KIND_VEHICLE, a + 1, 89, true, true, 10);
+    assert_int_equal (r.deleted, 0);
+    assert_int_equal (store_get (f->store, a[0].object_code, NULL, &info), 0);
+    assert_false (info.deleted);
+
+    /* an empty full run ends every live claim of the source and kind */
+    r = s_ingest (f->store, "B", YW_KIND_VEHICLE, NULL, 0, true, true, 11);
+    assert_int_equal (r.deleted, 50);
+    s_check (f->store);
+    /* no spill files are left behind */
+    char command[160];
+    snprintf (command, sizeof command, "test -z \"$(ls -A '%s/runs')\"", f->dir);
+    assert_int_equal (system (command), 0);
+    free (a);
+    free (b);
+    free (buildings);
+}
+
+/* A full run interrupted by a restart goes on; a new import id starts over. */
+static void
+test_full_run_across_reopen (void **state)
+{
+    fixture_t *f = *state;
+    yw_record_t *records = s_vehicles (0, 100, 0);
+    s_ingest (f->store, "A", YW_KIND_VEHICLE, records, 100, true, true, 1);
+    s_ingest (f->store, "A", YW_KIND_VEHICLE, records, 50, true, false, 2);
+    store_destroy (&f->store);
+    /* junk past the committed length, as a crash between write and commit leaves */
+    char command[200];
+    snprintf (command, sizeof command,
+              "for f in '%s'/runs/*.spill; do printf 'JUNKJUNKJUNK' >> \"$f\"; done",
+              f->dir);
+    assert_int_equal (system (command), 0);
+    f->store = s_open (f->dir, "370102", 0);
+    store_ingest_report_t r =
+        s_ingest (f->store, "A", YW_KIND_VEHICLE, records + 50, 40, true, true, 2);
+    assert_int_equal (r.deleted, 10); /* 90..99 */
+    /* a run that is abandoned and restarted with a new id forgets the old one */
+    s_ingest (f->store, "A", YW_KIND_VEHICLE, records, 10, true, false, 3);
+    r = s_ingest (f->store, "A", YW_KIND_VEHICLE, records + 10, 80, true, true, 4);
+    assert_int_equal (r.deleted, 10); /* 0..9 were only in the abandoned run */
+    s_check (f->store);
+    free (records);
+}
+
+typedef struct {
+    int count;
+    char reasons[8][32];
+    uint64_t lines[8];
+} rejects_t;
+
+static int
+s_reject_step (void *arg, const store_reject_t *reject)
+{
+    rejects_t *seen = arg;
+    if (seen->count < 8) {
+        snprintf (seen->reasons[seen->count], 32, "%s", reject->row.reason);
+        seen->lines[seen->count] = reject->row.line;
+    }
+    assert_string_equal (reject->row.source, "fleet.csv");
+    assert_int_equal (reject->kind, YW_KIND_VEHICLE);
+    assert_int_equal (reject->import_id, 42);
+    assert_true (hlc_ms (reject->at) > 1700000000000ull);
+    seen->count++;
+    return 0;
+}
+
+static void
+test_rejections (void **state)
+{
+    fixture_t *f = *state;
+    store_rejection_t rows[2] = {
+        {"fleet.csv", 118, "vin", "VIN_CHECK", "LSVAU2180N218329",
+         "车架号 \"LSVAU2180N218329\": VIN check digit is 7, not 3"},
+        {"fleet.csv", 120, "plate", "PLATE_FORMAT", "鲁A1", "号牌号码 \"鲁A1\": bad plate"},
+    };
+    yw_record_t *records = s_vehicles (0, 5, 0);
+    store_ingest_t batch = {.source = "fleet.csv",
+                            .kind = YW_KIND_VEHICLE,
+                            .import_id = 42,
+                            .records = records,
+                            .record_count = 5,
+                            .rejections = rows,
+                            .rejection_count = 2};
+    store_ingest_report_t report;
+    assert_int_equal (store_ingest (f->store, &batch, 1, &report, f->error), 0);
+    assert_int_equal (report.rejected, 2);
+    assert_int_equal (report.new_count, 5);
+    /* rejections alone are written too, even when every record is unchanged */
+    uint64_t txn = s_stat (f->store).last_txn;
+    assert_int_equal (store_ingest (f->store, &batch, 1, &report, f->error), 0);
+    assert_int_equal (report.unchanged, 5);
+    assert_int_equal (s_stat (f->store).last_txn, txn + 1);
+
+    rejects_t seen = {0};
+    assert_int_equal (store_rejects_each (f->store, 0, s_reject_step, &seen), 0);
+    assert_int_equal (seen.count, 4);
+    assert_string_equal (seen.reasons[0], "VIN_CHECK");
+    assert_string_equal (seen.reasons[1], "PLATE_FORMAT");
+    assert_int_equal (seen.lines[1], 120);
+    rejects_t later = {0};
+    hlc_t clock;
+    hlc_init (&clock, 0);
+    assert_int_equal (store_rejects_each (f->store, hlc_ms (hlc_now (&clock)) + 60000,
+                                          s_reject_step, &later),
+                      0);
+    assert_int_equal (later.count, 0);
+    assert_int_equal (s_stat (f->store).rejects, 4);
+    free (records);
+}
+
+static void
+test_reopen_preserves_state (void **state)
+{
+    fixture_t *f = *state;
+    yw_record_t *records = s_vehicles (0, 100, 0);
+    s_ingest (f->store, "s", YW_KIND_VEHICLE, records, 100, false, true, 1);
+    store_stat_t before = s_stat (f->store);
+    uint64_t seq;
+    uint8_t hash[YW_HASH_SIZE], hash_after[YW_HASH_SIZE];
+    assert_int_equal (store_origin_state (f->store, "370102", &seq, hash), 0);
+    store_destroy (&f->store);
+    store_destroy (&f->store); /* idempotent */
+
+    f->store = s_open (f->dir, "370102", 0);
+    store_stat_t after = s_stat (f->store);
+    assert_int_equal (after.hlc, before.hlc);
+    assert_int_equal (after.origin_seq, 1);
+    uint64_t seq_after;
+    assert_int_equal (store_origin_state (f->store, "370102", &seq_after, hash_after), 0);
+    assert_int_equal (seq_after, seq);
+    assert_memory_equal (hash_after, hash, YW_HASH_SIZE);
+    s_vehicle (&records[0], 0, 9);
+    s_ingest (f->store, "s", YW_KIND_VEHICLE, records, 1, false, true, 2);
+    assert_true (records[0].version > before.hlc);
+    log_walk_t walk = s_log_walk (f->store); /* the chain goes on across the restart */
+    assert_int_equal (walk.batches, 2);
+    s_check (f->store);
+
+    /* another node id is refused */
+    store_destroy (&f->store);
+    store_options_t options = {.dir = f->dir, .node_id = "370103"};
+    store_t *other = NULL;
+    char error[STORE_ERROR_SIZE] = "";
+    assert_int_equal (store_open (&options, &other, error), YW_ECONFIG);
+    assert_null (other);
+    assert_non_null (strstr (error, "370102"));
+    f->store = s_open (f->dir, "370102", 0);
+    free (records);
+}
+
+static void
+test_locked (void **state)
+{
+    fixture_t *f = *state;
+    store_options_t options = {.dir = f->dir, .node_id = "370102"};
+    store_t *second = NULL;
+    char error[STORE_ERROR_SIZE] = "";
+    /* flock locks belong to the open file description: a second open in
+       this process conflicts like another process would */
+    assert_int_equal (store_open (&options, &second, error), YW_ELOCKED);
+    assert_null (second);
+    assert_non_null (strstr (error, f->dir));
+    char pid[32];
+    snprintf (pid, sizeof pid, "(pid %ld)", (long)getpid ());
+    assert_non_null (strstr (error, pid));
+
+    /* and from another process */
+    pid_t child = fork ();
+    assert_true (child >= 0);
+    if (child == 0) {
+        store_t *store = NULL;
+        int rc = store_open (&options, &store, NULL);
+        _exit (rc == YW_ELOCKED ? 0 : 1);
+    }
+    int status;
+    assert_int_equal (waitpid (child, &status, 0), child);
+    assert_true (WIFEXITED (status) && WEXITSTATUS (status) == 0);
+
+    /* released on destroy */
+    store_destroy (&f->store);
+    assert_int_equal (store_open (&options, &f->store, error), 0);
+}
+
+static int
+s_count_object (void *arg, const char *code, const store_object_t *info)
+{
+    (*(int *)arg)++;
+    return 0;
+}
+
+static void
+test_read_only (void **state)
+{
+    fixture_t *f = *state;
+    yw_record_t *records = s_vehicles (0, 10, 0);
+    s_ingest (f->store, "s", YW_KIND_VEHICLE, records, 10, false, true, 1);
+    store_destroy (&f->store);
+
+    store_options_t options = {.dir = f->dir, .read_only = true};
+    char error[STORE_ERROR_SIZE] = "";
+    assert_int_equal (store_open (&options, &f->store, error), 0);
+    assert_string_equal (store_node_id (f->store), "370102");
+    int count = 0;
+    assert_int_equal (store_each_object (f->store, s_count_object, &count), 0);
+    assert_int_equal (count, 10);
+    log_walk_t walk = s_log_walk (f->store);
+    assert_int_equal (walk.events, 10);
+    s_check (f->store);
+    store_ingest_t batch = {
+        .source = "s", .kind = YW_KIND_VEHICLE, .records = records, .record_count = 1};
+    store_ingest_report_t report;
+    assert_int_equal (store_ingest (f->store, &batch, 1, &report, error), YW_EINVAL);
+    assert_int_equal (store_meta_set_u64 (f->store, "uplink_ack", 1, error), YW_EINVAL);
+
+    /* a writer (another process: LMDB wants one environment handle per
+       process) opens and writes while this reader is open */
+    pid_t child = fork ();
+    assert_true (child >= 0);
+    if (child == 0) {
+        store_t *writer = s_open (f->dir, "370102", 0);
+        yw_record_t *more = s_vehicles (100, 10, 0);
+        store_ingest_t add = {
+            .source = "s", .kind = YW_KIND_VEHICLE, .records = more, .record_count = 10};
+        store_ingest_report_t added;
+        int rc = store_ingest (writer, &add, 1, &added, NULL);
+        store_destroy (&writer);
+        _exit (rc == 0 && added.new_count == 10 ? 0 : 1);
+    }
+    int status;
+    assert_int_equal (waitpid (child, &status, 0), child);
+    assert_true (WIFEXITED (status) && WEXITSTATUS (status) == 0);
+    count = 0;
+    assert_int_equal (store_each_object (f->store, s_count_object, &count), 0);
+    assert_int_equal (count, 20); /* the reader sees the new commit */
+    store_destroy (&f->store);
+
+    options.dir = "/nonexistent/yiwang-store";
+    assert_int_equal (store_open (&options, &f->store, error), YW_ENOTFOUND);
+    f->store = s_open (f->dir, "370102", 0);
+    free (records);
+}
+
+typedef struct {
+    char codes[16][YW_OBJECT_CODE_SIZE];
+    int count;
+} codes_t;
+
+static int
+s_code_step (void *arg, const char *code)
+{
+    codes_t *codes = arg;
+    if (codes->count < 16)
+        snprintf (codes->codes[codes->count], YW_OBJECT_CODE_SIZE, "%s", code);
+    codes->count++;
+    return 0;
+}
+
+static int
+s_find_count (store_t *store, store_index_t index, yw_kind_t kind, const char *value)
+{
+    codes_t codes = {.count = 0};
+    assert_int_equal (store_find (store, index, kind, value, s_code_step, &codes), 0);
+    return codes.count;
+}
+
+static void
+test_indexes_follow_changes (void **state)
+{
+    fixture_t *f = *state;
+    yw_record_t *records = s_vehicles (0, 20, 0);
+    s_ingest (f->store, "s", YW_KIND_VEHICLE, records, 20, false, true, 1);
+    codes_t codes = {.count = 0};
+    assert_int_equal (store_find (f->store, STORE_BY_PLATE, YW_KIND_NONE, "鲁A00003",
+                                  s_code_step, &codes),
+                      0);
+    assert_int_equal (codes.count, 1);
+    assert_string_equal (codes.codes[0], records[3].object_code);
+    assert_int_equal (s_find_count (f->store, STORE_BY_REGION, YW_KIND_VEHICLE, "370102"),
+                      10);
+    assert_int_equal (s_find_count (f->store, STORE_BY_REGION, YW_KIND_VEHICLE, "3701"),
+                      20);
+    assert_int_equal (
+        s_find_count (f->store, STORE_BY_REGION, YW_KIND_OFFICE_BUILDING, "37"), 0);
+    assert_int_equal (
+        s_find_count (f->store, STORE_BY_UNIT, YW_KIND_VEHICLE, records[3].unit_code),
+        3); /* i % 7 == 3: 3, 10, 17 */
+    assert_int_equal (
+        s_find_count (f->store, STORE_BY_UNIT, YW_KIND_NONE, records[3].unit_code), 3);
+
+    /* a new plate, region and unit: the old keys go, the new ones come */
+    snprintf (records[3].body.vehicle.plate, YW_SHORT_SIZE, "鲁AD12345");
+    snprintf (records[3].region_code, YW_REGION_SIZE, "370112");
+    snprintf (records[3].unit_code, YW_USCC_SIZE, "11370100MB9999999X");
+    codec_record_hash (&records[3], records[3].content_hash);
+    store_ingest_report_t r =
+        s_ingest (f->store, "s", YW_KIND_VEHICLE, records, 20, false, true, 2);
+    assert_int_equal (r.changed, 1);
+    assert_int_equal (s_find_count (f->store, STORE_BY_PLATE, YW_KIND_NONE, "鲁A00003"), 0);
+    assert_int_equal (s_find_count (f->store, STORE_BY_PLATE, YW_KIND_NONE, "鲁AD12345"),
+                      1);
+    assert_int_equal (s_find_count (f->store, STORE_BY_REGION, YW_KIND_VEHICLE, "370112"),
+                      1);
+    assert_int_equal (s_find_count (f->store, STORE_BY_REGION, YW_KIND_VEHICLE, "370102"),
+                      9);
+    assert_int_equal (
+        s_find_count (f->store, STORE_BY_UNIT, YW_KIND_VEHICLE, "11370100MB9999999X"), 1);
+    assert_int_equal (s_stat (f->store).index_entries, 60);
+    assert_int_equal (
+        store_find (f->store, STORE_BY_REGION, YW_KIND_NONE, "37", s_code_step, &codes),
+        YW_EINVAL);
+    s_check (f->store);
+    free (records);
+}
+
+static void
+test_meta (void **state)
+{
+    fixture_t *f = *state;
+    uint64_t value = 7;
+    assert_int_equal (store_meta_get_u64 (f->store, STORE_META_UPLINK_ACK, &value),
+                      YW_ENOTFOUND);
+    assert_int_equal (store_meta_set_u64 (f->store, STORE_META_UPLINK_ACK, 1234, f->error),
+                      0);
+    assert_int_equal (store_meta_get_u64 (f->store, STORE_META_UPLINK_ACK, &value), 0);
+    assert_int_equal (value, 1234);
+    assert_int_equal (store_meta_set_u64 (f->store, "yw.hlc", 1, f->error), YW_EINVAL);
+    assert_int_equal (store_meta_get_u64 (f->store, "yw.hlc", &value), YW_EINVAL);
+    store_destroy (&f->store);
+    f->store = s_open (f->dir, "370102", 0);
+    assert_int_equal (store_meta_get_u64 (f->store, STORE_META_UPLINK_ACK, &value), 0);
+    assert_int_equal (value, 1234);
+}
+
+/* 50,000 records into a 1 MiB map: it grows, nothing is lost. */
+static void
+test_map_growth (void **state)
+{
+    fixture_t *f = *state;
+    store_destroy (&f->store);
+    char command[128];
+    snprintf (command, sizeof command, "rm -rf '%s'/*", f->dir);
+    assert_int_equal (system (command), 0);
+    f->store = s_open (f->dir, "370102", 1 << 20);
+    assert_int_equal (s_stat (f->store).map_size, 1 << 20);
+    for (uint64_t first = 0; first < 50000; first += 10000) {
+        yw_record_t *records = s_vehicles (first, 10000, 0);
+        store_ingest_report_t r =
+            s_ingest (f->store, "s", YW_KIND_VEHICLE, records, 10000, false, true, 1);
+        assert_int_equal (r.new_count, 10000);
+        free (records);
+    }
+    store_stat_t stat = s_stat (f->store);
+    assert_int_equal (stat.objects, 50000);
+    assert_true (stat.map_size >= 16 << 20);
+    s_check (f->store);
+    /* a map that may not grow past its limit says so, and keeps what it had */
+    char dir[96];
+    snprintf (dir, sizeof dir, "%s/small", f->dir);
+    store_options_t options = {
+        .dir = dir, .node_id = "370102", .map_size = 1 << 20, .map_max = 2 << 20};
+    store_t *small = NULL;
+    assert_int_equal (store_open (&options, &small, f->error), 0);
+    yw_record_t *records = s_vehicles (0, 20000, 0);
+    store_ingest_t batch = {
+        .source = "s", .kind = YW_KIND_VEHICLE, .records = records, .record_count = 20000};
+    store_ingest_report_t report;
+    assert_int_equal (store_ingest (small, &batch, 1, &report, f->error), YW_EMAPFULL);
+    assert_non_null (strstr (f->error, "map full"));
+    assert_int_equal (s_stat (small).objects, 0);
+    batch.record_count = 100; /* what fits still goes in */
+    assert_int_equal (store_ingest (small, &batch, 1, &report, f->error), 0);
+    assert_int_equal (s_stat (small).objects, 100);
+    s_check (small);
+    store_destroy (&small);
+    free (records);
+}
+
+/* A full disk (here: a file size limit) fails the commit with YW_ENOSPC and
+   leaves the store as it was; with room again, the same ingest succeeds. */
+static void
+test_disk_full (void **state)
+{
+    fixture_t *f = *state;
+    yw_record_t *records = s_vehicles (0, 1000, 0);
+    s_ingest (f->store, "s", YW_KIND_VEHICLE, records, 1000, false, true, 1);
+    free (records);
+    store_destroy (&f->store);
+    pid_t child = fork ();
+    assert_true (child >= 0);
+    if (child == 0) {
+        signal (SIGXFSZ, SIG_IGN);
+        store_t *store = s_open (f->dir, "370102", 0);
+        struct stat st;
+        char path[128];
+        snprintf (path, sizeof path, "%s/data.mdb", f->dir);
+        stat (path, &st);
+        struct rlimit limit = {(rlim_t)st.st_size + 4096, RLIM_INFINITY};
+        setrlimit (RLIMIT_FSIZE, &limit);
+        yw_record_t *more = s_vehicles (1000, 20000, 0);
+        store_ingest_t batch = {
+            .source = "s", .kind = YW_KIND_VEHICLE, .records = more, .record_count = 20000};
+        store_ingest_report_t report;
+        char error[STORE_ERROR_SIZE] = "";
+        int rc = store_ingest (store, &batch, 1, &report, error);
+        if (rc != YW_ENOSPC) {
+            fprintf (stderr, "expected YW_ENOSPC, got %d %s\n", rc, error);
+            _exit (1);
+        }
+        store_stat_t stat;
+        store_stat (store, &stat);
+        if (stat.objects != 1000)
+            _exit (2);
+        limit.rlim_cur = RLIM_INFINITY;
+        setrlimit (RLIMIT_FSIZE, &limit);
+        rc = store_ingest (store, &batch, 1, &report, error);
+        if (rc != 0 || report.new_count != 20000) {
+            fprintf (stderr, "after the disk has room: %d %s\n", rc, error);
+            _exit (3);
+        }
+        store_destroy (&store);
+        _exit (0);
+    }
+    int status;
+    assert_int_equal (waitpid (child, &status, 0), child);
+    assert_true (WIFEXITED (status));
+    assert_int_equal (WEXITSTATUS (status), 0);
+    f->store = s_open (f->dir, "370102", 0);
+    assert_int_equal (s_stat (f->store).objects, 21000);
+    s_check (f->store);
+}
+
+/* kill -9 of a writer in the middle of its commits, again and again: the
+   store is always consistent, and a re-import completes it. */
+static void
+test_killed_writer (void **state)
+{
+    fixture_t *f = *state;
+    store_destroy (&f->store);
+    srand (7);
+    for (int round = 0; round < 6; round++) {
+        int pipe_fd[2];
+        assert_int_equal (pipe (pipe_fd), 0);
+        pid_t child = fork ();
+        assert_true (child >= 0);
+        if (child == 0) {
+            close (pipe_fd[0]);
+            store_t *store = s_open (f->dir, "370102", 1 << 20);
+            for (uint64_t first = 0;; first = (first + 5000) % 40000) {
+                yw_record_t *records = s_vehicles (first, 5000, (unsigned)round);
+                store_ingest_t batch = {.source = "s",
+                                        .kind = YW_KIND_VEHICLE,
+                                        .full = true,
+                                        .final = first == 35000,
+                                        .import_id = (uint64_t)round,
+                                        .records = records,
+                                        .record_count = 5000};
+                store_ingest_report_t report;
+                if (store_ingest (store, &batch, 1, &report, NULL) != 0)
+                    _exit (1);
+                free (records);
+                if (write (pipe_fd[1], "c", 1) != 1)
+                    _exit (1);
+            }
+        }
+        close (pipe_fd[1]);
+        /* let it commit a few times, then kill it at a random moment */
+        char byte;
+        for (int commits = 0; commits < 1 + round % 3; commits++)
+            assert_int_equal (read (pipe_fd[0], &byte, 1), 1);
+        usleep ((useconds_t)(rand () % 200000));
+        kill (child, SIGKILL);
+        int status;
+        assert_int_equal (waitpid (child, &status, 0), child);
+        close (pipe_fd[0]);
+        f->store = s_open (f->dir, "370102", 0);
+        s_check (f->store);
+        store_destroy (&f->store);
+    }
+    /* a full re-import brings it to exactly the source */
+    f->store = s_open (f->dir, "370102", 0);
+    for (uint64_t first = 0; first < 40000; first += 10000) {
+        yw_record_t *records = s_vehicles (first, 10000, 99);
+        s_ingest (f->store, "s", YW_KIND_VEHICLE, records, 10000, true, first == 30000,
+                  100);
+        free (records);
+    }
+    store_stat_t stat = s_stat (f->store);
+    assert_int_equal (stat.objects, 40000);
+    assert_int_equal (stat.bodies, 40000);
+    s_check (f->store);
+}
+
+/* ------------------------------------------------------- damage found */
+
+/* Runs fn on the raw LMDB environment of a closed store. */
+static void
+s_raw (const char *dir, void (*fn) (MDB_txn *txn, MDB_env *env))
+{
+    MDB_env *env;
+    MDB_txn *txn;
+    assert_int_equal (mdb_env_create (&env), 0);
+    mdb_env_set_maxdbs (env, 16);
+    assert_int_equal (mdb_env_open (env, dir, 0, 0644), 0);
+    assert_int_equal (mdb_txn_begin (env, NULL, 0, &txn), 0);
+    fn (txn, env);
+    assert_int_equal (mdb_txn_commit (txn), 0);
+    mdb_env_close (env);
+}
+
+static void
+s_drop_index_entry (MDB_txn *txn, MDB_env *env)
+{
+    MDB_dbi idx;
+    assert_int_equal (mdb_dbi_open (txn, "idx", MDB_DUPSORT | MDB_DUPFIXED, &idx), 0);
+    MDB_cursor *cursor;
+    assert_int_equal (mdb_cursor_open (txn, idx, &cursor), 0);
+    MDB_val key, data;
+    assert_int_equal (mdb_cursor_get (cursor, &key, &data, MDB_LAST), 0);
+    assert_int_equal (mdb_cursor_del (cursor, 0), 0);
+    mdb_cursor_close (cursor);
+}
+
+static void
+s_add_index_entry (MDB_txn *txn, MDB_env *env)
+{
+    MDB_dbi idx;
+    assert_int_equal (mdb_dbi_open (txn, "idx", MDB_DUPSORT | MDB_DUPFIXED, &idx), 0);
+    MDB_val key = {9, "p鲁A99999"}, data = {23, "VH99999999999999999999Z"};
+    key.mv_size = strlen (key.mv_data);
+    assert_int_equal (mdb_put (txn, idx, &key, &data, 0), 0);
+}
+
+static void
+s_drop_body (MDB_txn *txn, MDB_env *env)
+{
+    MDB_dbi body;
+    assert_int_equal (mdb_dbi_open (txn, "body", 0, &body), 0);
+    MDB_cursor *cursor;
+    assert_int_equal (mdb_cursor_open (txn, body, &cursor), 0);
+    MDB_val key, data;
+    assert_int_equal (mdb_cursor_get (cursor, &key, &data, MDB_FIRST), 0);
+    assert_int_equal (mdb_cursor_del (cursor, 0), 0);
+    mdb_cursor_close (cursor);
+}
+
+static void
+s_drop_log_entry (MDB_txn *txn, MDB_env *env)
+{
+    MDB_dbi log;
+    assert_int_equal (mdb_dbi_open (txn, "log", 0, &log), 0);
+    uint8_t seq[8] = {0, 0, 0, 0, 0, 0, 0, 2};
+    MDB_val key = {8, seq};
+    assert_int_equal (mdb_del (txn, log, &key, NULL), 0);
+}
+
+static void
+test_check_finds_damage (void **state)
+{
+    fixture_t *f = *state;
+    static const struct {
+        void (*damage) (MDB_txn *txn, MDB_env *env);
+        const char *says;
+    } cases[] = {
+        {s_drop_index_entry, "missing"},
+        {s_add_index_entry, "points to a missing object"},
+        {s_drop_body, "is missing"},
+        {s_drop_log_entry, "log seq 3 follows 1"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        store_destroy (&f->store);
+        char command[128];
+        snprintf (command, sizeof command, "rm -rf '%s'/*", f->dir);
+        assert_int_equal (system (command), 0);
+        f->store = s_open (f->dir, "370102", 0);
+        yw_record_t *records = s_vehicles (0, 5000, 0);
+        s_ingest (f->store, "s", YW_KIND_VEHICLE, records, 5000, false, true, 1);
+        s_ingest (f->store, "s", YW_KIND_VEHICLE, records, 5000, false, true, 1);
+        for (int k = 0; k < 5000; k++)
+            s_vehicle (&records[k], (uint64_t)k, 1);
+        s_ingest (f->store, "s", YW_KIND_VEHICLE, records, 5000, false, true, 2);
+        free (records);
+        s_check (f->store);
+        store_destroy (&f->store);
+        s_raw (f->dir, cases[i].damage);
+        f->store = s_open (f->dir, "370102", 0);
+        char error[STORE_ERROR_SIZE] = "";
+        assert_int_equal (store_check (f->store, NULL, error), YW_ESTORE);
+        if (!strstr (error, cases[i].says))
+            fail_msg ("case %zu: \"%s\" does not say \"%s\"", i, error, cases[i].says);
+    }
+}
+
+/* ------------------------------------------------------ remote batches */
+
+typedef struct {
+    store_remote_t batches[64];
+    uint8_t *copies[64];
+    size_t count;
+} collected_t;
+
+static int
+s_collect (void *arg, uint64_t seq, const uint8_t *data, size_t size)
+{
+    collected_t *c = arg;
+    assert_true (c->count < 64);
+    c->copies[c->count] = yw_malloc (size);
+    memcpy (c->copies[c->count], data, size);
+    c->batches[c->count] = (store_remote_t){.data = c->copies[c->count], .size = size};
+    c->count++;
+    return 0;
+}
+
+static void
+s_collected_free (collected_t *c)
+{
+    for (size_t i = 0; i < c->count; i++)
+        free (c->copies[i]);
+    c->count = 0;
+}
+
+/* Applies batches from `from` (log seqs first..) to `to` through link `link`
+   with link seqs starting at link_seq. */
+static void
+s_relay (store_t *from, uint64_t first, store_t *to, const char *link, uint64_t link_seq,
+         const char *jurisdiction, store_remote_report_t *reports, size_t *count)
+{
+    collected_t c = {.count = 0};
+    assert_int_equal (store_log_each (from, first, 0, s_collect, &c), 0);
+    for (size_t i = 0; i < c.count; i++) {
+        c.batches[i].link = link;
+        c.batches[i].link_seq = link_seq + i;
+        c.batches[i].jurisdiction = jurisdiction;
+    }
+    char error[STORE_ERROR_SIZE] = "";
+    int rc = store_apply_remote (to, c.batches, c.count, true, reports, error);
+    if (rc)
+        fail_msg ("store_apply_remote: %d %s", rc, error);
+    *count = c.count;
+    s_collected_free (&c);
+}
+
+static void
+test_remote_apply (void **state)
+{
+    fixture_t *f = *state;
+    char hub_dir[64];
+    snprintf (hub_dir, sizeof hub_dir, "%s/hub", f->dir);
+    store_t *hub = s_open (hub_dir, "370100", 0);
+
+    yw_record_t *records = s_vehicles (0, 100, 0);
+    s_ingest (f->store, "s", YW_KIND_VEHICLE, records, 100, false, true, 1);
+    store_remote_report_t reports[8];
+    size_t count;
+    s_relay (f->store, 1, hub, "370102", 1, "370102", reports, &count);
+    assert_int_equal (count, 1);
+    /* half the records lie in 370103, outside the child's jurisdiction */
+    assert_int_equal (reports[0].status, 0);
+    assert_int_equal (reports[0].applied, 50);
+    assert_int_equal (reports[0].rejected, 50);
+    assert_non_null (strstr (reports[0].error, "jurisdiction"));
+    assert_int_equal (s_stat (hub).objects, 50);
+    assert_int_equal (s_stat (hub).rejects, 50);
+    yw_record_t record;
+    store_object_t info;
+    assert_int_equal (store_get (hub, records[1].object_code, &record, &info), 0);
+    assert_string_equal (info.origin_node, "370102");
+    assert_int_equal (record.version, records[1].version);
+    uint64_t seq;
+    assert_int_equal (store_origin_state (hub, "370102", &seq, NULL), 0);
+    assert_int_equal (seq, 1);
+
+    /* the same batch again, on the same link seq: a duplicate */
+    s_relay (f->store, 1, hub, "370102", 1, "3701", reports, &count);
+    assert_int_equal (reports[0].status, YW_ESTALE);
+    assert_int_equal (reports[0].expected_link_seq, 2);
+    /* on a new link seq (another path): skipped as an applied origin batch */
+    s_relay (f->store, 1, hub, "370102", 2, "3701", reports, &count);
+    assert_int_equal (reports[0].status, YW_ESTALE);
+    assert_int_equal (reports[0].expected_link_seq, 3);
+    /* a gap in link seqs */
+    s_vehicle (&records[1], 1, 5);
+    s_ingest (f->store, "s", YW_KIND_VEHICLE, records, 100, false, true, 2);
+    s_relay (f->store, 2, hub, "370102", 9, "3701", reports, &count);
+    assert_int_equal (reports[0].status, YW_ESEQ);
+    assert_int_equal (reports[0].expected_link_seq, 3);
+    s_relay (f->store, 2, hub, "370102", 3, "3701", reports, &count);
+    assert_int_equal (reports[0].status, 0);
+    assert_int_equal (reports[0].applied, 1);
+    assert_int_equal (store_get (hub, records[1].object_code, &record, &info), 0);
+    assert_int_equal (record.body.vehicle.odometer_km, 15);
+
+    /* the hub relays what it applied, byte for byte */
+    collected_t hub_log = {.count = 0}, county_log = {.count = 0};
+    assert_int_equal (store_log_each (hub, 0, 0, s_collect, &hub_log), 0);
+    assert_int_equal (store_log_each (f->store, 0, 0, s_collect, &county_log), 0);
+    assert_int_equal (hub_log.count, 2);
+    for (size_t i = 0; i < 2; i++) {
+        assert_int_equal (hub_log.batches[i].size, county_log.batches[i].size);
+        assert_memory_equal (hub_log.copies[i], county_log.copies[i],
+                             hub_log.batches[i].size);
+    }
+    s_collected_free (&hub_log);
+    s_collected_free (&county_log);
+    s_check (hub);
+
+    /* a forged batch: one byte changed */
+    collected_t forged = {.count = 0};
+    assert_int_equal (store_log_each (f->store, 1, 1, s_collect, &forged), 0);
+    forged.copies[0][forged.batches[0].size / 2] ^= 1;
+    forged.batches[0].link = "370102";
+    forged.batches[0].link_seq = 4;
+    assert_int_equal (store_apply_remote (hub, forged.batches, 1, true, reports, f->error),
+                      0);
+    assert_true (reports[0].status == YW_EPARSE || reports[0].status == YW_ETOOBIG);
+    assert_int_equal (reports[0].expected_link_seq, 4);
+    s_collected_free (&forged);
+    s_check (hub);
+    store_destroy (&hub);
+    free (records);
+}
+
+/* A car moves from county A to county B: whichever order the hub gets A's
+   delete and B's record in, B's record is what it shows. */
+static void
+test_claims_converge (void **state)
+{
+    fixture_t *f = *state;
+    for (int order = 0; order < 2; order++) {
+        char dir[3][96];
+        store_t *store[3];
+        const char *ids[3] = {"370102", "370103", "370100"};
+        for (int i = 0; i < 3; i++) {
+            snprintf (dir[i], sizeof dir[i], "%s/converge-%d-%d", f->dir, order, i);
+            store[i] = s_open (dir[i], ids[i], 0);
+        }
+        yw_record_t car;
+        s_vehicle (&car, 1, 0); /* region 370102 */
+        s_ingest (store[0], "a", YW_KIND_VEHICLE, &car, 1, true, true, 1);
+        store_remote_report_t reports[4];
+        size_t count;
+        s_relay (store[0], 1, store[2], "370102", 1, "370102", reports, &count);
+        /* A exports without it (a --full run); B registers it */
+        s_ingest (store[0], "a", YW_KIND_VEHICLE, NULL, 0, true, true, 2);
+        s_vehicle (&car, 1, 1);
+        snprintf (car.region_code, sizeof car.region_code, "370103");
+        codec_record_hash (&car, car.content_hash);
+        s_ingest (store[1], "b", YW_KIND_VEHICLE, &car, 1, false, true, 1);
+        if (order == 0) {
+            s_relay (store[0], 2, store[2], "370102", 2, "370102", reports, &count);
+            s_relay (store[1], 1, store[2], "370103", 1, "370103", reports, &count);
+        }
+        else {
+            s_relay (store[1], 1, store[2], "370103", 1, "370103", reports, &count);
+            /* while both claims are live, it is a finding */
+            store_object_t info;
+            assert_int_equal (store_get (store[2], car.object_code, NULL, &info), 0);
+            assert_int_equal (info.live_claims, 2);
+            s_relay (store[0], 2, store[2], "370102", 2, "370102", reports, &count);
+        }
+        yw_record_t seen;
+        store_object_t info;
+        assert_int_equal (store_get (store[2], car.object_code, &seen, &info), 0);
+        assert_false (info.deleted);
+        assert_string_equal (info.origin_node, "370103");
+        assert_string_equal (seen.region_code, "370103");
+        assert_int_equal (info.claims, 2);
+        assert_int_equal (info.live_claims, 1);
+        assert_int_equal (
+            s_find_count (store[2], STORE_BY_REGION, YW_KIND_VEHICLE, "370102"), 0);
+        assert_int_equal (
+            s_find_count (store[2], STORE_BY_REGION, YW_KIND_VEHICLE, "370103"), 1);
+        s_check (store[2]);
+        for (int i = 0; i < 3; i++)
+            store_destroy (&store[i]);
+    }
+}
+
+int
+main (void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown (test_new_changed_unchanged, s_setup, s_teardown),
+        cmocka_unit_test_setup_teardown (test_get_missing_and_invalid, s_setup, s_teardown),
+        cmocka_unit_test_setup_teardown (test_group_commit, s_setup, s_teardown),
+        cmocka_unit_test_setup_teardown (test_log_split_and_chain, s_setup, s_teardown),
+        cmocka_unit_test_setup_teardown (test_full_run, s_setup, s_teardown),
+        cmocka_unit_test_setup_teardown (test_full_run_across_reopen, s_setup, s_teardown),
+        cmocka_unit_test_setup_teardown (test_rejections, s_setup, s_teardown),
+        cmocka_unit_test_setup_teardown (test_reopen_preserves_state, s_setup, s_teardown),
+        cmocka_unit_test_setup_teardown (test_locked, s_setup, s_teardown),
+        cmocka_unit_test_setup_teardown (test_read_only, s_setup, s_teardown),
+        cmocka_unit_test_setup_teardown (test_indexes_follow_changes, s_setup, s_teardown),
+        cmocka_unit_test_setup_teardown (test_meta, s_setup, s_teardown),
+        cmocka_unit_test_setup_teardown (test_map_growth, s_setup, s_teardown),
+        cmocka_unit_test_setup_teardown (test_disk_full, s_setup, s_teardown),
+        cmocka_unit_test_setup_teardown (test_killed_writer, s_setup, s_teardown),
+        cmocka_unit_test_setup_teardown (test_check_finds_damage, s_setup, s_teardown),
+        cmocka_unit_test_setup_teardown (test_remote_apply, s_setup, s_teardown),
+        cmocka_unit_test_setup_teardown (test_claims_converge, s_setup, s_teardown),
+    };
+    return cmocka_run_group_tests (tests, NULL, NULL);
+}
