@@ -103,6 +103,7 @@ check_file (const codebook_t *codebook, const mapping_t *mapping, FILE *file,
     for (size_t f = 0; yw_fields[f].name; f++)
         if (mapping_column (mapping, f) && !source_field_seen (source, f))
             report->unseen |= 1ull << f;
+    report->encoding_hint = source_encoding_hint (source, &report->encoding_hint_cells);
     if (dupfind) {
         int64_t repeats = dupfind_finish (dupfind, s_on_repeat, report);
         if (repeats < 0) {

@@ -28,12 +28,16 @@ typedef struct {
     uint64_t accepted;
     uint64_t rejected;
     uint64_t by_reason[YW_R_COUNT];
-    uint64_t duplicates;      /* accepted rows repeating an earlier object */
-    uint64_t duplicate_first; /* the earliest repeat: line of the object's
-                                 first occurrence */
-    uint64_t duplicate_line;  /* ... and of the repeat */
-    uint64_t unseen;          /* bit i: mapped field yw_fields[i] had a
-                                 value in no row (JSON: misspelt key?) */
+    uint64_t duplicates;          /* accepted rows repeating an earlier object */
+    uint64_t duplicate_first;     /* the earliest repeat: line of the object's
+                                     first occurrence */
+    uint64_t duplicate_line;      /* ... and of the repeat */
+    uint64_t unseen;              /* bit i: mapped field yw_fields[i] had a
+                                     value in no row (JSON: misspelt key?) */
+    const char *encoding_hint;    /* the encoding the undecodable cells are
+                                     in, if it seems not the declared one
+                                     (source_encoding_hint), or NULL */
+    uint64_t encoding_hint_cells; /* ... and how many cells say so */
 } check_report_t;
 
 typedef struct {

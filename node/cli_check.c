@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "check.h"
@@ -23,8 +24,10 @@ static const char *s_usage =
     "  --emit N.jsonl      accepted records as JSON lines, standard field names\n"
     "  --jurisdiction CODE also reject records outside region CODE\n"
     "  --json              print the report as JSON\n"
-    "Exit status: 0 the file was processed (rejections included), 2 the input is\n"
-    "unusable (bad mapping, unreadable file, wrong encoding).\n";
+    "Exit status: 0 the file was processed (rejections included; a CSV file with\n"
+    "a header and no rows is processed, 0 rows), 2 the input is unusable: bad\n"
+    "mapping, a mapped column not in the header, a header not in the declared\n"
+    "encoding, an unreadable or empty file.\n";
 
 typedef struct {
     FILE *rejects;
@@ -55,7 +58,7 @@ s_on_reject (void *arg, uint64_t line, const rowmap_reject_t *reject)
     s_sinks_t *sinks = arg;
     if (!sinks->rejects)
         return 0;
-    fprintf (sinks->rejects, "%llu\t%s\t%s\t", (unsigned long long) line,
+    fprintf (sinks->rejects, "%llu\t%s\t%s\t", (unsigned long long)line,
              reject->field >= 0 ? yw_fields[reject->field].name : "-",
              yw_reason_code (reject->reason));
     s_put_tsv (sinks->rejects, reject->value);
@@ -76,20 +79,23 @@ s_record_json (const yw_record_t *record)
     json_object_set_new (object, "kind", json_string (yw_kind_name (record->kind)));
     for (size_t i = 0; yw_fields[i].name; i++) {
         const yw_field_t *field = &yw_fields[i];
-        if ((field->kind != YW_KIND_NONE && field->kind != record->kind)
-            || !(record->present & (1ull << i)))
+        if ((field->kind != YW_KIND_NONE && field->kind != record->kind) ||
+            !(record->present & (1ull << i)))
             continue;
         const void *value = yw_field_cptr (record, field);
         json_t *item;
         switch (field->type) {
-            case YW_FT_TEXT: case YW_FT_CODE: case YW_FT_REGION: case YW_FT_USCC:
-            case YW_FT_PLATE: case YW_FT_VIN: case YW_FT_ENUM:
-                item = json_string ((const char *) value);
-                break;
+            case YW_FT_TEXT:
+            case YW_FT_CODE:
+            case YW_FT_REGION:
+            case YW_FT_USCC:
+            case YW_FT_PLATE:
+            case YW_FT_VIN:
+            case YW_FT_ENUM: item = json_string ((const char *)value); break;
             default:
                 item = json_integer (field->size == sizeof (int32_t)
-                                         ? *(const int32_t *) value
-                                         : *(const int64_t *) value);
+                                         ? *(const int32_t *)value
+                                         : *(const int64_t *)value);
                 break;
         }
         json_object_set_new (object, field->name, item);
@@ -116,20 +122,26 @@ s_print_report (const char *path, const mapping_t *mapping, const check_report_t
                 bool as_json)
 {
     if (as_json) {
-        json_t *object = json_pack ("{s:s, s:s, s:s, s:s, s:I, s:I, s:I, s:I}",
-                                    "file", path, "kind", yw_kind_name (mapping_kind (mapping)),
-                                    "format", mapping_format (mapping),
-                                    "encoding", mapping_encoding (mapping),
-                                    "rows", (json_int_t) report->rows,
-                                    "accepted", (json_int_t) report->accepted,
-                                    "rejected", (json_int_t) report->rejected,
-                                    "duplicates", (json_int_t) report->duplicates);
+        json_t *object = json_pack (
+            "{s:s, s:s, s:s, s:s, s:I, s:I, s:I, s:I}", "file", path, "kind",
+            yw_kind_name (mapping_kind (mapping)), "format", mapping_format (mapping),
+            "encoding", mapping_encoding (mapping), "rows", (json_int_t)report->rows,
+            "accepted", (json_int_t)report->accepted, "rejected",
+            (json_int_t)report->rejected, "duplicates", (json_int_t)report->duplicates);
         json_t *reasons = json_object ();
         for (int r = 1; r < YW_R_COUNT; r++)
             if (report->by_reason[r])
-                json_object_set_new (reasons, yw_reason_code ((yw_reason_t) r),
-                                     json_integer ((json_int_t) report->by_reason[r]));
+                json_object_set_new (reasons, yw_reason_code ((yw_reason_t)r),
+                                     json_integer ((json_int_t)report->by_reason[r]));
         json_object_set_new (object, "rejected_by_reason", reasons);
+        json_t *unseen = json_array ();
+        for (size_t i = 0; yw_fields[i].name; i++)
+            if (report->unseen & (1ull << i))
+                json_array_append_new (unseen, json_string (yw_fields[i].name));
+        json_object_set_new (object, "fields_without_values", unseen);
+        json_object_set_new (object, "encoding_hint",
+                             report->encoding_hint ? json_string (report->encoding_hint)
+                                                   : json_null ());
         json_dumpf (object, stdout, JSON_INDENT (2) | JSON_PRESERVE_ORDER);
         fputc ('\n', stdout);
         json_decref (object);
@@ -137,34 +149,44 @@ s_print_report (const char *path, const mapping_t *mapping, const check_report_t
     }
     printf ("file        %s (%s, %s, %s)\n", path, yw_kind_name (mapping_kind (mapping)),
             mapping_format (mapping), mapping_encoding (mapping));
-    printf ("rows read   %llu\n", (unsigned long long) report->rows);
-    printf ("accepted    %llu\n", (unsigned long long) report->accepted);
-    printf ("rejected    %llu\n", (unsigned long long) report->rejected);
+    printf ("rows read   %llu%s\n", (unsigned long long)report->rows,
+            report->rows ? "" : "  (the file has a header and no rows)");
+    printf ("accepted    %llu\n", (unsigned long long)report->accepted);
+    printf ("rejected    %llu\n", (unsigned long long)report->rejected);
     for (int r = 1; r < YW_R_COUNT; r++)
         if (report->by_reason[r])
-            printf ("  %-18s %8llu  %s / %s\n", yw_reason_code ((yw_reason_t) r),
-                    (unsigned long long) report->by_reason[r],
-                    yw_reason_text_zh ((yw_reason_t) r), yw_reason_text_en ((yw_reason_t) r));
-    printf ("duplicates  %llu", (unsigned long long) report->duplicates);
+            printf ("  %-18s %8llu  %s / %s\n", yw_reason_code ((yw_reason_t)r),
+                    (unsigned long long)report->by_reason[r],
+                    yw_reason_text_zh ((yw_reason_t)r), yw_reason_text_en ((yw_reason_t)r));
+    printf ("duplicates  %llu", (unsigned long long)report->duplicates);
     if (report->duplicates)
-        printf ("  (rows repeating an object already in the file, e.g. line %llu repeats line %llu)",
-                (unsigned long long) report->duplicate_line,
-                (unsigned long long) report->duplicate_first);
+        printf ("  (rows repeating an object already in the file, e.g. line %llu repeats "
+                "line %llu)",
+                (unsigned long long)report->duplicate_line,
+                (unsigned long long)report->duplicate_first);
     printf ("\n");
+    if (report->encoding_hint)
+        printf ("warning     %llu cells are not valid %s but are valid %s: is the file %s? "
+                "([source] encoding)\n",
+                (unsigned long long)report->encoding_hint_cells, mapping_encoding (mapping),
+                report->encoding_hint, report->encoding_hint);
+    for (size_t i = 0; yw_fields[i].name; i++)
+        if (report->unseen & (1ull << i))
+            printf ("warning     no row has a value for \"%s\" (mapped to %s): "
+                    "is the key spelt as in the file?\n",
+                    mapping_column (mapping, i), yw_fields[i].name);
 }
 
 int
 cli_check (int argc, char **argv)
 {
-    static const struct option options[] = {
-        { "mapping", required_argument, NULL, 'm' },
-        { "rejects", required_argument, NULL, 'r' },
-        { "emit", required_argument, NULL, 'e' },
-        { "jurisdiction", required_argument, NULL, 'j' },
-        { "json", no_argument, NULL, 'J' },
-        { "help", no_argument, NULL, 'h' },
-        { NULL, 0, NULL, 0 }
-    };
+    static const struct option options[] = {{"mapping", required_argument, NULL, 'm'},
+                                            {"rejects", required_argument, NULL, 'r'},
+                                            {"emit", required_argument, NULL, 'e'},
+                                            {"jurisdiction", required_argument, NULL, 'j'},
+                                            {"json", no_argument, NULL, 'J'},
+                                            {"help", no_argument, NULL, 'h'},
+                                            {NULL, 0, NULL, 0}};
     const char *mapping_path = NULL, *rejects_path = NULL, *emit_path = NULL;
     const char *jurisdiction = NULL;
     bool as_json = false;
@@ -193,7 +215,7 @@ cli_check (int argc, char **argv)
     char mapping_error[YW_MAPPING_ERROR];
     mapping_t *mapping = NULL;
     FILE *file = NULL;
-    s_sinks_t sinks = { NULL, NULL };
+    s_sinks_t sinks = {NULL, NULL};
     codebook_t *codebook = codebook_new ();
     if (!codebook)
         goto cleanup;
@@ -206,9 +228,30 @@ cli_check (int argc, char **argv)
         fprintf (stderr, "yiwang check: %s\n", mapping_error);
         goto cleanup;
     }
+    struct stat st;
     if (!(file = fopen (path, "rb"))) {
         fprintf (stderr, "yiwang check: %s: cannot open: %m\n", path);
         goto cleanup;
+    }
+    if (fstat (fileno (file), &st) != 0) {
+        fprintf (stderr, "yiwang check: %s: cannot read: %m\n", path);
+        goto cleanup;
+    }
+    if (S_ISDIR (st.st_mode)) {
+        fprintf (stderr, "yiwang check: %s: is a directory, not a file\n", path);
+        goto cleanup;
+    }
+    const char *outputs[] = {rejects_path, emit_path};
+    for (int i = 0; i < 2; i++) {
+        struct stat out;
+        if (outputs[i] && stat (outputs[i], &out) == 0 && out.st_dev == st.st_dev &&
+            out.st_ino == st.st_ino) {
+            fprintf (stderr,
+                     "yiwang check: %s %s is the input file: it would be emptied "
+                     "before it is read\n",
+                     i ? "--emit" : "--rejects", outputs[i]);
+            goto cleanup;
+        }
     }
     if (rejects_path && !(sinks.rejects = fopen (rejects_path, "w"))) {
         fprintf (stderr, "yiwang check: --rejects %s: cannot create: %m\n", rejects_path);

@@ -21,6 +21,11 @@ struct _source_t {
     csv_reader_t *csv;
     jsonl_reader_t *jsonl;
     transcode_t *transcode;
+    /* Cells the declared encoding cannot decode, and how many of them the
+       other likely encoding (GB18030 for UTF-8, else UTF-8) can: the hint
+       that the mapping names the wrong encoding when the header is ASCII. */
+    transcode_t *other;
+    uint64_t undecodable, other_decodes;
     int column[S_MAX_FIELDS]; /* CSV column of each standard field, -1 if none */
     size_t header_count;
     const csv_field_t *row; /* current CSV row */
@@ -36,6 +41,7 @@ s_free (source_t *self)
     csv_reader_destroy (&self->csv);
     jsonl_reader_destroy (&self->jsonl);
     transcode_destroy (&self->transcode);
+    transcode_destroy (&self->other);
     for (size_t i = 0; i < S_MAX_FIELDS; i++)
         free (self->out[i]);
     free (self);
@@ -265,6 +271,15 @@ source_field (source_t *self, size_t index, const char **value, size_t *size)
     size_t bad = 0;
     int len = transcode_field (self->transcode, field->data, field->size, self->out[index],
                                S_FIELD_OUT, &bad);
+    if (len == YW_EENCODING) {
+        if (!self->other)
+            self->other = transcode_new (
+                strcmp (transcode_encoding (self->transcode), "utf-8") ? "utf-8"
+                                                                       : "gb18030");
+        self->undecodable++;
+        self->other_decodes += transcode_field (self->other, field->data, field->size,
+                                                self->out[index], S_FIELD_OUT, NULL) >= 0;
+    }
     if (len < 0) {
         snprintf (self->error, sizeof self->error, "column \"%s\": %s at byte %zu",
                   mapping_column (self->mapping, index),
@@ -284,6 +299,15 @@ source_field_seen (const source_t *self, size_t index)
     if (index >= S_MAX_FIELDS || !self->out[index])
         return false;
     return self->csv ? true : self->seen[index];
+}
+
+const char *
+source_encoding_hint (const source_t *self, uint64_t *count)
+{
+    *count = self->other_decodes;
+    if (!self->other || self->other_decodes * 2 <= self->undecodable)
+        return NULL;
+    return transcode_encoding (self->other);
 }
 
 const char *

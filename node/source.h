@@ -55,6 +55,13 @@ int source_field (source_t *self, size_t index, const char **value, size_t *size
    misspelt. */
 bool source_field_seen (const source_t *self, size_t index);
 
+/* When most of the CSV cells that were not valid in the declared encoding
+   are valid in the other likely one (GB18030 for a file declared UTF-8,
+   else UTF-8), that encoding ("gb18030" or "utf-8"), with *count the cells;
+   else NULL. A file whose header is ASCII gives no other sign that the
+   mapping names the wrong encoding. */
+const char *source_encoding_hint (const source_t *self, uint64_t *count);
+
 /* The message of the last row or field error. */
 const char *source_error (const source_t *self);
 

@@ -399,6 +399,45 @@ test_unseen_keys (void **state)
     assert_int_equal (report.unseen, 1ull << plate | 1ull << brand);
 }
 
+/* An ASCII header hides a wrong encoding; the undecodable cells tell. */
+static void
+s_hint (const char *encoding, const char *input, const char *file_encoding,
+        const char *hint, uint64_t cells)
+{
+    size_t size;
+    char *bytes = s_encode (input, strlen (input), file_encoding, &size);
+    transcript_t t = {.len = 0};
+    check_report_t report;
+    char error[YW_CHECK_ERROR];
+    assert_int_equal (s_run ("csv-ascii", encoding, bytes, size, &t, &report, error), 0);
+    free (bytes);
+    if (hint)
+        assert_string_equal (report.encoding_hint, hint);
+    else
+        assert_null (report.encoding_hint);
+    assert_int_equal (report.encoding_hint_cells, cells);
+}
+
+static void
+test_encoding_hint (void **state)
+{
+    (void)state;
+    static const char *rows = "dwdm,vin,lb,zt,hphm,ppxh\r\n"
+                              "11370102006310480J,LFVXCEB55EF605737,执法车,在用,,\r\n"
+                              "11370102006310480J,LFPVTJR60LA000007,03,01,,红旗\r\n";
+    s_hint ("utf-8", rows, "gb18030", "gb18030", 2);
+    /* UTF-8 read as GBK: 执法车 does not decode, but 红旗 (E7 BA A2 E6 97 97)
+       does, as three other characters: only the header or this hint can
+       tell. */
+    s_hint ("gbk", rows, "utf-8", "utf-8", 1);
+    s_hint ("gb18030", rows, "gb18030", NULL, 0);
+    /* A byte that is no text in either encoding is damage, not a hint. */
+    static const char *damaged = "dwdm,vin,lb,zt,hphm,ppxh\r\n"
+                                 "11370102006310480J,LFVXCEB55EF605737,执\x02车,在用,,\r\n";
+    s_hint ("utf-8", damaged, "utf-8", NULL, 0);
+    s_hint ("gb18030", damaged, "gb18030", NULL, 0);
+}
+
 /* A file that cannot be read (here: a directory) is YW_EIO. */
 static void
 test_unreadable (void **state)
@@ -550,6 +589,7 @@ main (void)
         cmocka_unit_test (test_report_counts),
         cmocka_unit_test (test_callback_stops),
         cmocka_unit_test (test_unseen_keys),
+        cmocka_unit_test (test_encoding_hint),
         cmocka_unit_test (test_unreadable),
         cmocka_unit_test (test_oversized),
         cmocka_unit_test (test_source_widest_field),
