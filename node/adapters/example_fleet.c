@@ -7,7 +7,7 @@
 
         # 历下区机关事务服务中心 公务用车台账
         车牌号|车架号|车辆类型|购置日期|购置价格|使用单位代码|使用状态
-        鲁A12345|LSVAU2180N2183294|执法执勤车辆|2021/7/3|23.5万元|12370102MB2833447A|在用
+        鲁A84A86|LFVXCEB55EF605737|执法执勤车辆|2014年2月5日|20.97万元|11370102005208572N|在用
 
     The adapter's whole job is to say which local column is which standard
     field (the table below) and to hand the text over as it is: the node
