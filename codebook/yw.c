@@ -1,6 +1,8 @@
 /*  yw.c - error texts and the aborting allocator. */
 #include "yw.h"
 
+#include <openssl/evp.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,28 +11,28 @@ const char *
 yw_strerror (int code)
 {
     switch (code) {
-        case YW_OK:          return "success";
-        case YW_EINVAL:      return "invalid argument or value";
-        case YW_ENOMEM:      return "out of memory";
-        case YW_EIO:         return "input/output error";
-        case YW_ENOTFOUND:   return "not found";
-        case YW_EPARSE:      return "malformed input";
-        case YW_ETOOBIG:     return "size limit exceeded";
-        case YW_EENCODING:   return "invalid text encoding";
-        case YW_EMAPPING:    return "unusable mapping";
-        case YW_ESTORE:      return "store failure";
-        case YW_EMAPFULL:    return "store map full";
-        case YW_ENOSPC:      return "no space left on device";
-        case YW_ELOCKED:     return "store locked by another process";
-        case YW_EPEER:       return "peer unavailable or protocol failure";
-        case YW_ETIMEOUT:    return "timed out";
-        case YW_ECRYPTO:     return "cryptographic failure";
-        case YW_EDENIED:     return "not authorized";
-        case YW_ESEQ:        return "sequence gap";
-        case YW_ESTALE:      return "stale";
-        case YW_ECONFIG:     return "unusable configuration";
+        case YW_OK: return "success";
+        case YW_EINVAL: return "invalid argument or value";
+        case YW_ENOMEM: return "out of memory";
+        case YW_EIO: return "input/output error";
+        case YW_ENOTFOUND: return "not found";
+        case YW_EPARSE: return "malformed input";
+        case YW_ETOOBIG: return "size limit exceeded";
+        case YW_EENCODING: return "invalid text encoding";
+        case YW_EMAPPING: return "unusable mapping";
+        case YW_ESTORE: return "store failure";
+        case YW_EMAPFULL: return "store map full";
+        case YW_ENOSPC: return "no space left on device";
+        case YW_ELOCKED: return "store locked by another process";
+        case YW_EPEER: return "peer unavailable or protocol failure";
+        case YW_ETIMEOUT: return "timed out";
+        case YW_ECRYPTO: return "cryptographic failure";
+        case YW_EDENIED: return "not authorized";
+        case YW_ESEQ: return "sequence gap";
+        case YW_ESTALE: return "stale";
+        case YW_ECONFIG: return "unusable configuration";
         case YW_EINTERRUPTED: return "interrupted";
-        default:             return "unknown error";
+        default: return "unknown error";
     }
 }
 
@@ -81,4 +83,29 @@ yw_strndup (const char *text, size_t size)
     memcpy (copy, text, size);
     copy[size] = '\0';
     return copy;
+}
+
+static EVP_MD *s_sha256 = NULL;
+static pthread_once_t s_sha256_once = PTHREAD_ONCE_INIT;
+
+static void
+s_fetch_sha256 (void)
+{
+    s_sha256 = EVP_MD_fetch (NULL, "SHA256", NULL);
+}
+
+void
+yw_sha256 (const void *data, size_t size, uint8_t *hash)
+{
+    /* One context per thread, reused: no allocation per hash either. */
+    static _Thread_local EVP_MD_CTX *context = NULL;
+    pthread_once (&s_sha256_once, s_fetch_sha256);
+    if (!context)
+        context = EVP_MD_CTX_new ();
+    if (!s_sha256 || !context || !EVP_DigestInit_ex2 (context, s_sha256, NULL) ||
+        !EVP_DigestUpdate (context, data, size) ||
+        !EVP_DigestFinal_ex (context, hash, NULL)) {
+        fprintf (stderr, "yiwang: OpenSSL SHA-256 is unavailable\n");
+        abort ();
+    }
 }

@@ -61,6 +61,11 @@ void *yw_realloc (void *ptr, size_t size);
 char *yw_strdup (const char *text);
 char *yw_strndup (const char *text, size_t size);
 
+/* SHA-256 of data into hash (32 bytes). The digest is fetched from OpenSSL
+   once per process: OpenSSL 3's one-shot SHA256 () fetches it on every
+   call, behind a lock, which costs more than hashing a record. */
+void yw_sha256 (const void *data, size_t size, uint8_t *hash);
+
 #ifdef __cplusplus
 }
 #endif

@@ -36,6 +36,8 @@ s_get (void *arg, size_t index, const char **value, size_t *size)
         const ingestmsg_field_t *field = &raw->batch->fields[raw->row->first + i];
         if (field->name.size == name_len &&
             memcmp (field->name.data, name, name_len) == 0) {
+            if (field->value.size == 0)
+                break;              /* empty is absent: the batch's region applies */
             if (field->value.size > YW_MAX_FIELD)
                 return YW_ETOOBIG;
             *value = field->value.data;
