@@ -57,6 +57,8 @@ check_file (const codebook_t *codebook, const mapping_t *mapping, FILE *file,
             goto cleanup;
         }
         report->rows++;
+        if (options->progress && report->rows % 200000 == 0)
+            fprintf (stderr, "\r%s: %llu rows", label, (unsigned long long)report->rows);
         yw_reason_t reason;
         if (next < 0) {
             reason =
@@ -83,14 +85,13 @@ check_file (const codebook_t *codebook, const mapping_t *mapping, FILE *file,
         if (dupfind && (rc = dupfind_add (dupfind, record->object_code + 2,
                                           YW_OBJCODE_LEN - 3, line))) {
             snprintf (error, YW_CHECK_ERROR,
-                      "duplicate finder: cannot write "
-                      "its temporary file");
+                      "duplicate finder: cannot write its temporary file in %s",
+                      getenv ("TMPDIR") && getenv ("TMPDIR")[0] ? getenv ("TMPDIR")
+                                                                : "/tmp");
             goto cleanup;
         }
         if (options->accept && (rc = options->accept (options->arg, record, line)))
             goto cleanup;
-        if (options->progress && report->rows % 200000 == 0)
-            fprintf (stderr, "\r%s: %llu rows", label, (unsigned long long)report->rows);
     }
     if (options->progress && report->rows >= 200000)
         fprintf (stderr, "\r%s: %llu rows\n", label, (unsigned long long)report->rows);

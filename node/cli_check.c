@@ -117,13 +117,36 @@ s_on_accept (void *arg, const yw_record_t *record, uint64_t line)
     return rc || ferror (sinks->emit) ? YW_EIO : 0;
 }
 
+/* A path as JSON text: file names are bytes, and one copied from a Windows
+   archive may be GBK, which json_string refuses (the whole report would be
+   lost); bytes that are not UTF-8 are written as \xNN. */
+static json_t *
+s_json_path (const char *path)
+{
+    json_t *text = json_string (path);
+    if (text)
+        return text;
+    size_t len = strlen (path);
+    char *escaped = yw_malloc (4 * len + 1);
+    size_t out = 0;
+    for (size_t i = 0; i < len; i++)
+        if ((unsigned char)path[i] < 0x80)
+            escaped[out++] = path[i];
+        else
+            out += (size_t)sprintf (escaped + out, "\\x%02X", (unsigned char)path[i]);
+    escaped[out] = '\0';
+    text = json_string (escaped);
+    free (escaped);
+    return text;
+}
+
 static void
 s_print_report (const char *path, const mapping_t *mapping, const check_report_t *report,
                 bool as_json)
 {
     if (as_json) {
         json_t *object = json_pack (
-            "{s:s, s:s, s:s, s:s, s:I, s:I, s:I, s:I}", "file", path, "kind",
+            "{s:o, s:s, s:s, s:s, s:I, s:I, s:I, s:I}", "file", s_json_path (path), "kind",
             yw_kind_name (mapping_kind (mapping)), "format", mapping_format (mapping),
             "encoding", mapping_encoding (mapping), "rows", (json_int_t)report->rows,
             "accepted", (json_int_t)report->accepted, "rejected",

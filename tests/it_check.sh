@@ -363,6 +363,13 @@ printf '%d\t-\tTOO_LONG\n%d\t-\tBAD_JSON\n' $((n + 1)) $((n + 2)) >"$T/hostile-j
 cut -f1-3 "$T/hostile-jsonl.tsv" | tail -n 2 | diff "$T/hostile-jsonl.lines" - >&2 ||
     fail "hostile JSON lines: rejections differ"
 
+# A file name that is not UTF-8 (GBK, from a Windows archive) still gives a
+# JSON report.
+gbk_name="$T/$(printf '\xb3\xb5\xc1\xbe').csv" # 车辆 in GBK
+cp "$V" "$gbk_name"
+run 0 gbk-name --mapping "$VMAP" "$gbk_name" --json
+python3 -c 'import json, sys; r = json.load(open(sys.argv[1])); assert r["file"].endswith("\\xB3\\xB5\\xC1\\xBE.csv"), r["file"]; assert r["rows"] > 0' "$T/gbk-name.out"
+
 # A misspelt JSON key is pointed out.
 mapping vehicle-jsonl.ini misspelt.ini -e 's/^plate = hphm/plate = hphn/'
 run 0 misspelt --mapping "$T/misspelt.ini" "$J"
