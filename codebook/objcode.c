@@ -1,16 +1,18 @@
 /*  objcode.c - unified object codes (DESIGN 3.4).
 
-    The hash input kind || 0x00 || key is put together on the stack for a
-    one-shot SHA256 (); only a key longer than any natural key the row mapper
-    builds goes through a streaming EVP digest. The code is the first 100 bits
-    of the digest in Crockford base32 (5 bits a character, most significant
-    first) after the kind prefix, and a Luhn mod 32 check character.
+    The hash input kind || 0x00 || key is put together on the stack (on the
+    heap only for a key longer than any natural key the row mapper builds) and
+    hashed by yw_sha256 (), which keeps OpenSSL's digest fetched: OpenSSL 3's
+    one-shot SHA256 () fetches it on every call, several times the cost of
+    hashing a key. The code is the first 100 bits of the digest in Crockford
+    base32 (5 bits a character, most significant first) after the kind prefix,
+    and a Luhn mod 32 check character.
 */
 #include "objcode.h"
 
 #include <assert.h>
-#include <openssl/evp.h>
-#include <openssl/sha.h>
+#include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "yw.h"
@@ -72,27 +74,20 @@ s_check_char (const char *body)
     return s_alphabet[(S_BASE - sum % S_BASE) % S_BASE];
 }
 
-static int
+static void
 s_digest (const char *kind, size_t kind_len, const char *key, size_t key_len,
-          unsigned char *digest)
+          uint8_t *digest)
 {
-    if (kind_len + 1 + key_len <= S_STACK_INPUT) {
-        unsigned char input[S_STACK_INPUT];
-        memcpy (input, kind, kind_len);
-        input[kind_len] = 0;
-        if (key_len)
-            memcpy (input + kind_len + 1, key, key_len);
-        return SHA256 (input, kind_len + 1 + key_len, digest) ? 0 : YW_ECRYPTO;
-    }
-    EVP_MD_CTX *context = EVP_MD_CTX_new ();
-    const unsigned char zero = 0;
-    int ok = context && EVP_DigestInit_ex (context, EVP_sha256 (), NULL) &&
-             EVP_DigestUpdate (context, kind, kind_len) &&
-             EVP_DigestUpdate (context, &zero, 1) &&
-             EVP_DigestUpdate (context, key, key_len) &&
-             EVP_DigestFinal_ex (context, digest, NULL);
-    EVP_MD_CTX_free (context);
-    return ok ? 0 : YW_ECRYPTO;
+    unsigned char stack[S_STACK_INPUT];
+    size_t size = kind_len + 1 + key_len;
+    unsigned char *input = size <= sizeof stack ? stack : yw_malloc (size);
+    memcpy (input, kind, kind_len);
+    input[kind_len] = 0;
+    if (key_len)
+        memcpy (input + kind_len + 1, key, key_len);
+    yw_sha256 (input, size, digest);
+    if (input != stack)
+        free (input);
 }
 
 int
@@ -109,10 +104,8 @@ codebook_objcode (const char *kind_name, const char *key, size_t key_len, char *
     if (!prefix)
         return YW_EINVAL;
 
-    unsigned char digest[SHA256_DIGEST_LENGTH];
-    int rc = s_digest (kind_name, strlen (kind_name), key, key_len, digest);
-    if (rc)
-        return rc;
+    uint8_t digest[32];
+    s_digest (kind_name, strlen (kind_name), key, key_len, digest);
 
     char code[YW_OBJCODE_LEN + 1];
     memcpy (code, prefix, S_PREFIX_LEN);

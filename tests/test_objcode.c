@@ -59,7 +59,7 @@ test_known_codes (void **state)
     assert_string_equal (code, "VHVB1HYDTD9HZHB22XFY1HQ");
 }
 
-/* Keys longer than the stack buffer take the streaming path; both paths
+/* Keys longer than the stack buffer are copied to the heap; both paths
    must give the same codes (1016 and 1017 bytes sit at the boundary for
    "vehicle"). */
 static void
