@@ -406,8 +406,15 @@ mapping_load (const char *path, const codebook_t *codebook, mapping_t **mapping_
     }
     /* Read whole (bounded), so that a directory or a read error is an error
        and not an empty mapping, and the text can be checked as a whole. */
-    char *text = yw_malloc (S_MAX_TEXT + 1);
-    size_t size = fread (text, 1, S_MAX_TEXT + 1, file);
+    size_t cap = 4096, size = 0;
+    char *text = yw_malloc (cap);
+    for (;;) {
+        size += fread (text + size, 1, cap - size, file);
+        if (size < cap || cap > S_MAX_TEXT)
+            break; /* the end, a read error, or more than S_MAX_TEXT */
+        cap = cap * 2 > S_MAX_TEXT + 1 ? S_MAX_TEXT + 1 : cap * 2;
+        text = yw_realloc (text, cap);
+    }
     int rc = 0;
     if (ferror (file)) {
         snprintf (error, YW_MAPPING_ERROR, "mapping %s: cannot read: %m", path);
