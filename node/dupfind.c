@@ -25,6 +25,7 @@ typedef struct {
 
 struct _dupfind_t {
     s_entry_t *entries;
+    s_entry_t *scratch; /* radix sort's other buffer, as large */
     size_t capacity, count;
     FILE *spill; /* temporary file of sorted runs */
     s_run_t *runs;
@@ -47,6 +48,7 @@ dupfind_new (size_t entries)
     dupfind_t *self = yw_calloc (1, sizeof *self);
     self->capacity = entries ? entries : 262144;
     self->entries = yw_malloc (self->capacity * sizeof (s_entry_t));
+    self->scratch = yw_malloc (self->capacity * sizeof (s_entry_t));
     return self;
 }
 
@@ -60,6 +62,7 @@ dupfind_destroy (dupfind_t **self_p)
         fclose (self->spill);
     free (self->runs);
     free (self->entries);
+    free (self->scratch);
     free (self);
     *self_p = NULL;
 }
@@ -86,12 +89,44 @@ s_temp_file (void)
     return file;
 }
 
+/* Sorts the buffer by key: LSD radix sort, byte by byte from the last,
+   skipping bytes every key shares (object codes start with their kind's
+   prefix). Stable, so equal keys stay in line order, as they were added.
+   Several times faster than qsort's comparisons, on the hot path of every
+   check. */
+static void
+s_sort (dupfind_t *self)
+{
+    size_t n = self->count;
+    s_entry_t *from = self->entries, *to = self->scratch;
+    for (int byte = DUPFIND_KEY - 1; byte >= 0; byte--) {
+        size_t counts[256] = {0};
+        for (size_t i = 0; i < n; i++)
+            counts[from[i].key[byte]]++;
+        if (n == 0 || counts[from[0].key[byte]] == n)
+            continue;
+        size_t offset = 0;
+        for (int b = 0; b < 256; b++) {
+            size_t count = counts[b];
+            counts[b] = offset;
+            offset += count;
+        }
+        for (size_t i = 0; i < n; i++)
+            to[counts[from[i].key[byte]]++] = from[i];
+        s_entry_t *swap = from;
+        from = to;
+        to = swap;
+    }
+    if (from != self->entries)
+        memcpy (self->entries, from, n * sizeof (s_entry_t));
+}
+
 static int
 s_spill (dupfind_t *self)
 {
     if (!self->spill && !(self->spill = s_temp_file ()))
         return YW_EIO;
-    qsort (self->entries, self->count, sizeof (s_entry_t), s_compare);
+    s_sort (self);
     if (fseek (self->spill, 0, SEEK_END) != 0)
         return YW_EIO;
     long begin = ftell (self->spill);
@@ -189,7 +224,7 @@ dupfind_finish (dupfind_t *self, dupfind_fn *report, void *arg)
     s_entry_t previous;
     bool have_previous = false;
     if (self->run_count == 0) {
-        qsort (self->entries, self->count, sizeof (s_entry_t), s_compare);
+        s_sort (self);
         for (size_t i = 0; i < self->count; i++) {
             const s_entry_t *entry = &self->entries[i];
             if (have_previous && !memcmp (entry->key, previous.key, DUPFIND_KEY)) {

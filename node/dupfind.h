@@ -3,7 +3,7 @@
 
     Keys are kept in a fixed in-memory buffer; when it fills, it is sorted and
     written as a run to an anonymous temporary file in $TMPDIR (else /tmp),
-    and dupfind_finish merges the runs. Memory is the buffer (6 MiB by
+    and dupfind_finish merges the runs. Memory is the buffer and its sort scratch (2 x 6 MiB by
     default) plus a 12 KiB read buffer per run: 1,000,000 rows with the
     default buffer make 4 runs, 100,000,000 rows 382 (under 5 MiB).
 */

@@ -84,6 +84,16 @@ s_set_int (void *target, size_t size, int64_t value)
         *(int64_t *)target = value;
 }
 
+/* s_copy_text of a NUL-terminated text, returning the length copied
+   (snprintf "%s" without the format engine: this runs for several fields
+   of every row). */
+static size_t
+s_copy (char *out, size_t size, const char *text)
+{
+    s_copy_text (out, size, text, strlen (text));
+    return strlen (out);
+}
+
 /* Normalizes one field's text into the record. */
 static yw_reason_t
 s_field (rowmap_t *self, const yw_field_t *field, size_t index, const char *in, size_t len,
@@ -111,7 +121,7 @@ s_field (rowmap_t *self, const yw_field_t *field, size_t index, const char *in, 
                 snprintf (detail, YW_NORM_DETAIL, "outside jurisdiction %s",
                           self->jurisdiction);
             if (region)
-                snprintf (text, field->size, "%s", region->code);
+                s_copy (text, field->size, region->code);
             return reason;
         }
         case YW_FT_USCC:
@@ -154,7 +164,7 @@ s_field (rowmap_t *self, const yw_field_t *field, size_t index, const char *in, 
                           field->table);
                 return YW_R_ENUM_UNKNOWN;
             }
-            snprintf (text, field->size, "%s", code);
+            s_copy (text, field->size, code);
             return YW_R_OK;
         }
         case YW_FT_DATE:
@@ -275,7 +285,7 @@ rowmap_apply (rowmap_t *self, rowmap_get_fn *get, void *row, yw_record_t *record
             return s_reject (self, reject, self->region_index, YW_R_REGION_OUTSIDE, region,
                              strlen (region), detail);
         }
-        snprintf (record->region_code, sizeof record->region_code, "%s", region);
+        s_copy (record->region_code, sizeof record->region_code, region);
         record->present |= 1ull << self->region_index;
     }
     for (size_t f = 0; f < self->field_count; f++) {
@@ -302,12 +312,12 @@ rowmap_identify (yw_record_t *record)
         case YW_KIND_VEHICLE:
             if (!record->body.vehicle.vin[0])
                 return YW_R_MISSING;
-            len = snprintf (key, sizeof key, "%s", record->body.vehicle.vin);
+            len = (int)s_copy (key, sizeof key, record->body.vehicle.vin);
             break;
         case YW_KIND_OFFICE_BUILDING: {
             const yw_building_t *building = &record->body.building;
             if (building->certificate_no[0])
-                len = snprintf (key, sizeof key, "%s", building->certificate_no);
+                len = (int)s_copy (key, sizeof key, building->certificate_no);
             else if (building->address[0] && building->name[0] && record->region_code[0])
                 len = snprintf (key, sizeof key, "%s|%s|%s", record->region_code,
                                 building->address, building->name);

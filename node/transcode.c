@@ -20,10 +20,80 @@
 
 #include "yw.h"
 
+/* Two-byte characters (lead 0x81-0xFE, trail 0x40-0xFE but 0x7F) are
+   nearly all of a Chinese export's text. Their UTF-8 is learnt from iconv
+   once, per transcoder, and looked up after that: iconv stays the authority
+   (every entry is its answer), without its per-call cost. A pair iconv
+   refuses, a GB18030 four-byte sequence or anything else odd sends the
+   whole field through iconv, which then names the bad byte. */
+#define S_LEADS 126
+#define S_TRAILS 191
+typedef struct {
+    uint8_t size; /* UTF-8 bytes; 0: not a valid pair */
+    uint8_t utf8[3];
+} s_pair_t;
+
 struct _transcode_t {
     const char *encoding; /* canonical name */
     iconv_t cd;           /* (iconv_t) -1 for utf-8 */
+    s_pair_t *pairs;      /* [S_LEADS * S_TRAILS], NULL for utf-8 */
 };
+
+static void
+s_learn_pairs (transcode_t *self)
+{
+    self->pairs = yw_calloc (S_LEADS * S_TRAILS, sizeof (s_pair_t));
+    for (int lead = 0x81; lead <= 0xFE; lead++)
+        for (int trail = 0x40; trail <= 0xFE; trail++) {
+            if (trail == 0x7F)
+                continue;
+            char in[2] = {(char)lead, (char)trail};
+            char out[8];
+            char *inp = in, *outp = out;
+            size_t in_left = 2, out_left = sizeof out;
+            iconv (self->cd, NULL, NULL, NULL, NULL);
+            if (iconv (self->cd, &inp, &in_left, &outp, &out_left) == (size_t)-1 ||
+                in_left != 0)
+                continue;
+            size_t size = (size_t)(outp - out);
+            if (size == 0 || size > 3)
+                continue;
+            s_pair_t *pair = &self->pairs[(lead - 0x81) * S_TRAILS + (trail - 0x40)];
+            pair->size = (uint8_t)size;
+            memcpy (pair->utf8, out, size);
+        }
+}
+
+/* Converts in[from..len) through the pair table into out at *at. Returns
+   true when every byte was ASCII or a known pair and it all fitted. */
+static bool
+s_convert_pairs (const transcode_t *self, const unsigned char *in, size_t len, size_t from,
+                 char *out, size_t out_size, size_t *at)
+{
+    size_t o = *at;
+    size_t i = from;
+    while (i < len) {
+        unsigned char c = in[i];
+        if (c < 0x80 && c) {
+            if (o + 1 >= out_size)
+                return false;
+            out[o++] = (char)c;
+            i++;
+            continue;
+        }
+        if (c < 0x81 || c == 0xFF || i + 1 >= len || in[i + 1] < 0x40 ||
+            in[i + 1] == 0x7F || in[i + 1] == 0xFF)
+            return false;
+        const s_pair_t *pair = &self->pairs[(c - 0x81) * S_TRAILS + (in[i + 1] - 0x40)];
+        if (!pair->size || o + pair->size >= out_size)
+            return false;
+        memcpy (out + o, pair->utf8, 3);
+        o += pair->size;
+        i += 2;
+    }
+    *at = o;
+    return true;
+}
 
 transcode_t *
 transcode_new (const char *encoding)
@@ -54,6 +124,9 @@ transcode_new (const char *encoding)
     transcode_t *self = yw_malloc (sizeof *self);
     self->cd = cd;
     self->encoding = canonical;
+    self->pairs = NULL;
+    if (cd != (iconv_t)-1)
+        s_learn_pairs (self);
     return self;
 }
 
@@ -65,6 +138,7 @@ transcode_destroy (transcode_t **self_p)
     transcode_t *self = *self_p;
     if (self->cd != (iconv_t)-1)
         iconv_close (self->cd);
+    free (self->pairs);
     free (self);
     *self_p = NULL;
 }
@@ -191,6 +265,11 @@ transcode_field (transcode_t *self, const char *in, size_t len, char *out, size_
         return YW_ETOOBIG;
     }
     memcpy (out, in, ascii);
+    size_t at = ascii;
+    if (s_convert_pairs (self, bytes, len, ascii, out, out_size, &at)) {
+        out[at] = '\0';
+        return (int)at;
+    }
     char *inp = (char *)in + ascii;
     size_t in_left = len - ascii;
     char *outp = out + ascii;
