@@ -13,6 +13,7 @@
 #include <assert.h>
 #include <stdint.h>
 #include <stdlib.h>
+#include <pthread.h>
 #include <string.h>
 
 #include "yw.h"
@@ -38,24 +39,24 @@ static const struct {
     {"reception_filing", "RF"},
 };
 
-/* Crockford value of an upper-case symbol, or -1 (ranges of the alphabet:
-   this runs for every symbol of every code checked) */
+/* Crockford value of each byte, or -1: a table, because a chain of range
+   tests mispredicts on every random symbol of every code (measured: the
+   check character cost more than the SHA-256 before it). */
+static signed char s_values[256];
+static pthread_once_t s_values_once = PTHREAD_ONCE_INIT;
+
+static void
+s_build_values (void)
+{
+    memset (s_values, -1, sizeof s_values);
+    for (int i = 0; i < S_BASE; i++)
+        s_values[(unsigned char)s_alphabet[i]] = (signed char)i;
+}
+
 static int
 s_value (char c)
 {
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'A' && c <= 'H')
-        return c - 'A' + 10;
-    if (c == 'J' || c == 'K')
-        return c - 'J' + 18;
-    if (c == 'M' || c == 'N')
-        return c - 'M' + 20;
-    if (c >= 'P' && c <= 'T')
-        return c - 'P' + 22;
-    if (c >= 'V' && c <= 'Z')
-        return c - 'V' + 27;
-    return -1;
+    return s_values[(unsigned char)c];
 }
 
 /* Luhn mod N check character of the S_BODY_LEN symbols of body: from the
@@ -66,10 +67,11 @@ s_check_char (const char *body)
 {
     int sum = 0;
     int factor = 2;
+    pthread_once (&s_values_once, s_build_values);
     for (int i = S_BODY_LEN - 1; i >= 0; i--) {
         int addend = factor * s_value (body[i]);
-        sum += addend / S_BASE + addend % S_BASE;
-        factor = factor == 2 ? 1 : 2;
+        sum += (addend >> 5) + (addend & (S_BASE - 1));
+        factor ^= 3; /* 2, 1, 2, 1 ... */
     }
     return s_alphabet[(S_BASE - sum % S_BASE) % S_BASE];
 }
@@ -138,6 +140,7 @@ codebook_objcode_valid (const char *text)
             known = true;
     if (!known)
         return false;
+    pthread_once (&s_values_once, s_build_values);
     for (int i = S_PREFIX_LEN; i < YW_OBJCODE_LEN; i++)
         if (s_value (text[i]) < 0) /* also stops at a NUL: too short */
             return false;
