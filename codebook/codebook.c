@@ -606,8 +606,10 @@ static ptrdiff_t
 s_enum_index (const codebook_t *self, const char *table)
 {
     for (size_t i = 0; i < self->enum_count; i++)
-        if (self->enums[i].name == table || strcmp (self->enums[i].name, table) == 0)
-            return (ptrdiff_t)i;
+        if (self->enums[i].name == table ||
+            (self->enums[i].name[0] == table[0] && self->enums[i].name[1] == table[1] &&
+             strcmp (self->enums[i].name, table) == 0))
+            return (ptrdiff_t)i;   /* first bytes first: this runs per enum value */
     return -1;
 }
 
