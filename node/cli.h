@@ -11,5 +11,8 @@ int cli_import (int argc, char **argv);    /* yiwang import */
 int cli_log (int argc, char **argv);       /* yiwang log */
 int cli_rejects (int argc, char **argv);   /* yiwang rejects */
 int cli_fsck (int argc, char **argv);      /* yiwang fsck */
+int cli_dump (int argc, char **argv);      /* yiwang dump */
+int cli_digest (int argc, char **argv);    /* yiwang digest */
+int cli_summary (int argc, char **argv);   /* yiwang summary */
 
 #endif

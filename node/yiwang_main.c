@@ -18,6 +18,9 @@ static const s_verb_t s_verbs[] = {
     { "log", cli_log, "print a node's outbound change log as JSON lines" },
     { "rejects", cli_rejects, "list the rows a node rejected, with reasons" },
     { "fsck", cli_fsck, "check a store's consistency (records, indexes, log)" },
+    { "dump", cli_dump, "print a store's objects: code, version, content hash, deleted" },
+    { "digest", cli_digest, "print one SHA-256 over a store's dump, to compare stores" },
+    { "summary", cli_summary, "count a store's records by region, kind and dimension" },
     { NULL, NULL, NULL }
 };
 
