@@ -41,6 +41,7 @@ check_file (const codebook_t *codebook, const mapping_t *mapping, FILE *file,
         return rc;
     }
     rowmap_t *rowmap = rowmap_new (codebook, mapping, options->jurisdiction);
+    rowmap_set_content_hash (rowmap, !options->skip_content_hash);
     dupfind_t *dupfind = options->find_duplicates ? dupfind_new (0) : NULL;
     yw_record_t *record = yw_malloc (sizeof *record);
     rowmap_reject_t *reject = yw_malloc (sizeof *reject);

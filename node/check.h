@@ -44,6 +44,8 @@ typedef struct {
     const char *jurisdiction; /* region every record must lie in, or NULL */
     bool find_duplicates;     /* count repeated objects (default on in the CLI) */
     bool progress;            /* print progress to stderr */
+    bool skip_content_hash;   /* records reach accept without content hashes
+                                 (see rowmap_set_content_hash) */
     /* Called for each accepted record; a non-zero return stops the run with
        that code. record is valid only during the call. */
     int (*accept) (void *arg, const yw_record_t *record, uint64_t line);

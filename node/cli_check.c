@@ -287,6 +287,7 @@ cli_check (int argc, char **argv)
     check_options_t check = {
         .jurisdiction = jurisdiction,
         .find_duplicates = true,
+        .skip_content_hash = !emit_path,
         .progress = isatty (STDERR_FILENO),
         .accept = s_on_accept,
         .reject = s_on_reject,

@@ -293,6 +293,7 @@ cli_import (int argc, char **argv)
     s_begin (&import, false);
     check_options_t check = {
         .progress = isatty (STDERR_FILENO),
+        .skip_content_hash = true, /* the node hashes every record itself */
         .accept = s_on_accept,
         .reject = s_on_reject,
         .arg = &import,

@@ -15,16 +15,20 @@ struct _rowmap_t {
     const codebook_t *codebook;
     const mapping_t *mapping;
     char jurisdiction[YW_REGION_SIZE];
+    bool content_hash; /* compute content hashes (rowmap_set_content_hash) */
     size_t fields[64]; /* indexes of the fields of this kind */
     size_t field_count;
     int region_index;
 };
+
+static yw_reason_t s_identify (yw_record_t *record, bool content_hash);
 
 rowmap_t *
 rowmap_new (const codebook_t *codebook, const mapping_t *mapping, const char *jurisdiction)
 {
     rowmap_t *self = yw_calloc (1, sizeof *self);
     self->codebook = codebook;
+    self->content_hash = true;
     self->mapping = mapping;
     if (jurisdiction)
         snprintf (self->jurisdiction, sizeof self->jurisdiction, "%s", jurisdiction);
@@ -296,15 +300,27 @@ rowmap_apply (rowmap_t *self, rowmap_get_fn *get, void *row, yw_record_t *record
     yw_reason_t reason = s_cross_check (self, record, reject);
     if (reason)
         return reason;
-    reason = rowmap_identify (record);
+    reason = s_identify (record, self->content_hash);
     if (reason)
         return s_reject (self, reject, yw_field_find (record->kind, "address"), reason,
                          NULL, 0, "no certificate number, address or name to identify it");
     return YW_R_OK;
 }
 
+void
+rowmap_set_content_hash (rowmap_t *self, bool enabled)
+{
+    self->content_hash = enabled;
+}
+
 yw_reason_t
 rowmap_identify (yw_record_t *record)
+{
+    return s_identify (record, true);
+}
+
+static yw_reason_t
+s_identify (yw_record_t *record, bool content_hash)
 {
     char key[YW_TEXT_SIZE * 2 + YW_SHORT_SIZE + 8];
     int len;
@@ -334,6 +350,7 @@ rowmap_identify (yw_record_t *record)
         default: return YW_R_MISSING;
     }
     codebook_objcode (yw_kind_name (record->kind), key, (size_t)len, record->object_code);
-    codec_record_hash (record, record->content_hash);
+    if (content_hash)
+        codec_record_hash (record, record->content_hash);
     return YW_R_OK;
 }

@@ -12,6 +12,7 @@
 #ifndef YW_ROWMAP_H_INCLUDED
 #define YW_ROWMAP_H_INCLUDED
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "codebook.h"
@@ -28,15 +29,14 @@ typedef struct _rowmap_t rowmap_t;
 /* The text of standard field yw_fields[index] in the current row: returns 0
    with *value / *size, YW_ENOTFOUND if absent, YW_EENCODING if undecodable,
    YW_ETOOBIG if too long, YW_EPARSE if of the wrong type (JSON). */
-typedef int (rowmap_get_fn) (void *row, size_t index, const char **value,
-                             size_t *size);
+typedef int (rowmap_get_fn) (void *row, size_t index, const char **value, size_t *size);
 
 typedef struct {
-    int field;                  /* yw_fields index, or -1 for the whole row */
+    int field; /* yw_fields index, or -1 for the whole row */
     yw_reason_t reason;
-    char column[128];           /* source column or standard field name */
-    char value[256];            /* offending text, truncated on a character boundary */
-    char message[640];          /* what a person reads */
+    char column[128];  /* source column or standard field name */
+    char value[256];   /* offending text, truncated on a character boundary */
+    char message[640]; /* what a person reads */
 } rowmap_reject_t;
 
 /* Creates a row mapper. codebook and mapping are borrowed. jurisdiction is a
@@ -45,6 +45,12 @@ rowmap_t *rowmap_new (const codebook_t *codebook, const mapping_t *mapping,
                       const char *jurisdiction);
 
 void rowmap_destroy (rowmap_t **self_p);
+
+/* Whether rowmap_apply computes each record's content hash (default: yes).
+   A caller that never uses it - `yiwang check` without --emit, or
+   `yiwang import`, whose node hashes every record again - turns it off and
+   saves an encoding and a SHA-256 per row; content_hash stays all zero. */
+void rowmap_set_content_hash (rowmap_t *self, bool enabled);
 
 /* Normalizes one row into record (reset first). Returns YW_R_OK with the
    record complete (object_code and content_hash set), or the reason it was
