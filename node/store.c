@@ -53,7 +53,8 @@ typedef struct {
     s_claim_t claim[S_MAX_CLAIMS];
 } s_object_t;
 
-/* An index key: 'p' plate, 'u' unit kind, 'r' kind region. */
+/* An index key, without the object code that follows it in table idx:
+   'p' plate NUL, 'u' unit NUL kind, 'r' kind region. */
 typedef struct {
     uint8_t data[2 + YW_SHORT_SIZE];
     size_t size;
@@ -63,6 +64,35 @@ typedef struct {
     s_key_t key[3];
     size_t count;
 } s_keys_t;
+
+/* An index change, deferred to the end of the transaction so that all of
+   them go in sorted: random puts into a B-tree cost a page touch each. */
+typedef struct {
+    uint32_t key_at; /* offset of the key in store_t.arena */
+    uint16_t key_size;
+    uint8_t remove; /* 1: delete the entry; 0: add it */
+    char code[S_CODE];
+} s_index_op_t;
+
+/* A scratch buffer kept from one call to the next: fresh memory of many
+   MiB for every transaction costs a page fault per 4 KiB. */
+typedef struct {
+    void *data;
+    size_t size;
+} s_buffer_t;
+
+enum { S_ITEMS, S_ITEMS_SPARE, S_SORT, S_SORT_SPARE, S_BUFFERS };
+
+static void *
+s_buffer (s_buffer_t *buffer, size_t size)
+{
+    if (size > buffer->size) {
+        free (buffer->data);
+        buffer->size = size > 2 * buffer->size ? size : 2 * buffer->size;
+        buffer->data = yw_malloc (buffer->size);
+    }
+    return buffer->data;
+}
 
 struct _store_t {
     char *dir;
@@ -81,7 +111,12 @@ struct _store_t {
     size_t origin_count; /* entries of origins (index 0 unused) */
     batch_builder_t *builder;
     yw_record_t scratch; /* bodies decoded for index keys */
-    s_object_t object;   /* the object being changed */
+    s_index_op_t *ops;   /* index changes of the transaction, applied sorted */
+    size_t op_count, op_capacity;
+    uint8_t *arena; /* their keys */
+    s_buffer_t buffers[S_BUFFERS];
+    size_t arena_size, arena_capacity;
+    s_object_t object; /* the object being changed */
     uint8_t encoded[YW_RECORD_MAX_ENCODED];
 };
 
@@ -288,11 +323,24 @@ s_keys_of (const yw_record_t *record, s_keys_t *keys)
     size_t n;
     if (record->kind == YW_KIND_VEHICLE &&
         (n = strnlen (record->body.vehicle.plate, YW_SHORT_SIZE)) > 0)
-        s_key_add (keys, 'p', record->body.vehicle.plate, n, "", 0);
+        s_key_add (keys, 'p', record->body.vehicle.plate, n, "", 1);
+    char unit_end[2] = {'\0', kind};
     if ((n = strnlen (record->unit_code, YW_USCC_SIZE)) > 0)
-        s_key_add (keys, 'u', record->unit_code, n, &kind, 1);
+        s_key_add (keys, 'u', record->unit_code, n, unit_end, 2);
     if ((n = strnlen (record->region_code, YW_REGION_SIZE)) > 0)
         s_key_add (keys, 'r', &kind, 1, record->region_code, n);
+}
+
+/* An index key's value for messages, into text (sizeof (s_key_t) bytes). */
+static const char *
+s_key_text (const s_key_t *key, char *text)
+{
+    size_t n = 0;
+    for (size_t i = 1; i < key->size; i++)
+        if (key->data[i] >= 0x20)
+            text[n++] = (char)key->data[i];
+    text[n] = '\0';
+    return text;
 }
 
 static bool
@@ -344,7 +392,7 @@ s_env_open (store_t *self, char *error)
         {"obj", offsetof (store_t, obj), 0},
         {"body", offsetof (store_t, body), 0},
         {"log", offsetof (store_t, log), 0},
-        {"idx", offsetof (store_t, idx), MDB_DUPSORT | MDB_DUPFIXED},
+        {"idx", offsetof (store_t, idx), 0},
         {"src", offsetof (store_t, src), 0},
         {"reject", offsetof (store_t, reject), 0},
         {"origin", offsetof (store_t, origin), 0},
@@ -701,6 +749,10 @@ store_destroy (store_t **self_p)
         close (self->lock_fd); /* releases the flock */
     s_origin_truncate (self, 0);
     free (self->origins);
+    free (self->ops);
+    free (self->arena);
+    for (int i = 0; i < S_BUFFERS; i++)
+        free (self->buffers[i].data);
     batch_builder_destroy (&self->builder);
     free (self->dir);
     free (self);
@@ -719,7 +771,11 @@ store_node_id (const store_t *self)
 typedef struct {
     store_t *store;
     MDB_txn *txn;
-    MDB_cursor *obj_cur;
+    MDB_cursor *obj_cur;  /* cursors used in key order: LMDB finds the next */
+    MDB_cursor *body_cur; /* key on the page it is on, without a descent */
+    MDB_cursor *src_cur;
+    MDB_cursor *idx_cur;
+    bool obj_on;        /* obj_cur is on the object s_object_load () read */
     uint64_t next_body; /* next body position */
     uint64_t next_log;  /* next link seq */
     uint64_t seq;       /* this node's origin chain head, in this txn */
@@ -729,6 +785,8 @@ typedef struct {
     size_t origins_before; /* origin cache size at begin */
     char *error;
 } s_txn_t;
+
+static int s_index_flush (s_txn_t *t);
 
 static int
 s_last_key (MDB_txn *txn, MDB_dbi dbi, uint64_t *last)
@@ -767,6 +825,33 @@ s_reopen (store_t *self, char *error)
     return rc;
 }
 
+/* Opens t's cursors on t->txn (closed with the transaction, or by
+   s_cursors_close () for a nested one). */
+static int
+s_cursors_open (s_txn_t *t)
+{
+    store_t *self = t->store;
+    int rc;
+    t->obj_on = false;
+    if ((rc = mdb_cursor_open (t->txn, self->obj, &t->obj_cur)) ||
+        (rc = mdb_cursor_open (t->txn, self->body, &t->body_cur)) ||
+        (rc = mdb_cursor_open (t->txn, self->src, &t->src_cur)) ||
+        (rc = mdb_cursor_open (t->txn, self->idx, &t->idx_cur)))
+        return rc;
+    return 0;
+}
+
+static void
+s_cursors_close (s_txn_t *t)
+{
+    MDB_cursor **cursors[] = {&t->obj_cur, &t->body_cur, &t->src_cur, &t->idx_cur};
+    for (size_t i = 0; i < 4; i++) {
+        if (*cursors[i])
+            mdb_cursor_close (*cursors[i]);
+        *cursors[i] = NULL;
+    }
+}
+
 static int
 s_txn_begin (store_t *self, s_txn_t *t, char *error)
 {
@@ -791,9 +876,10 @@ s_txn_begin (store_t *self, s_txn_t *t, char *error)
         return s_lmdb_fail (error, rc, "begin");
     }
     t->origins_before = self->origin_count;
+    self->op_count = 0;
+    self->arena_size = 0;
     uint64_t last_body, last_log;
-    if ((rc = mdb_cursor_open (t->txn, self->obj, &t->obj_cur)) ||
-        (rc = s_last_key (t->txn, self->body, &last_body)) ||
+    if ((rc = s_cursors_open (t)) || (rc = s_last_key (t->txn, self->body, &last_body)) ||
         (rc = s_last_key (t->txn, self->log, &last_log))) {
         mdb_txn_abort (t->txn);
         t->txn = NULL;
@@ -874,7 +960,7 @@ s_txn_commit (s_txn_t *t)
 {
     store_t *self = t->store;
     int rc = s_events_flush (t);
-    if (rc)
+    if (rc || (rc = s_index_flush (t)))
         return rc;
     if (!t->dirty) {
         s_txn_abort (t);
@@ -1001,30 +1087,168 @@ s_visible (store_t *self, MDB_txn *txn, s_object_t *object)
     object->visible = best;
 }
 
-static int
+static void
+s_index_op (store_t *self, const s_key_t *key, const char *code, bool remove)
+{
+    if (self->op_count == self->op_capacity) {
+        self->op_capacity = self->op_capacity ? self->op_capacity * 2 : 4096;
+        self->ops = yw_realloc (self->ops, self->op_capacity * sizeof (s_index_op_t));
+    }
+    if (self->arena_size + key->size > self->arena_capacity) {
+        self->arena_capacity = self->arena_capacity ? self->arena_capacity * 2 : 65536;
+        self->arena = yw_realloc (self->arena, self->arena_capacity);
+    }
+    s_index_op_t *op = &self->ops[self->op_count++];
+    op->key_at = (uint32_t)self->arena_size;
+    op->key_size = (uint16_t)key->size;
+    op->remove = remove;
+    memcpy (op->code, code, S_CODE);
+    memcpy (self->arena + self->arena_size, key->data, key->size);
+    self->arena_size += key->size;
+}
+
+/* Queues the index changes from old_keys to new_keys of one object. */
+static void
 s_index_apply (s_txn_t *t, const char *code, const s_keys_t *old_keys,
                const s_keys_t *new_keys)
 {
+    for (size_t i = 0; i < old_keys->count; i++)
+        if (!s_keys_has (new_keys, &old_keys->key[i]))
+            s_index_op (t->store, &old_keys->key[i], code, true);
+    for (size_t i = 0; i < new_keys->count; i++)
+        if (!s_keys_has (old_keys, &new_keys->key[i]))
+            s_index_op (t->store, &new_keys->key[i], code, false);
+}
+
+/* LMDB's key order (memcmp, then length), then the object code. */
+static int
+s_index_op_compare (const store_t *self, const s_index_op_t *x, const s_index_op_t *y)
+{
+    size_t n = x->key_size < y->key_size ? x->key_size : y->key_size;
+    int c = memcmp (self->arena + x->key_at, self->arena + y->key_at, n);
+    if (c)
+        return c;
+    if (x->key_size != y->key_size)
+        return x->key_size < y->key_size ? -1 : 1;
+    return memcmp (x->code, y->code, S_CODE);
+}
+
+/* A queued index change's place in the sort: the first 16 bytes of its
+   table entry (key, then code), big-endian, and the change's number. */
+typedef struct {
+    uint64_t high, low;
+    uint32_t op;
+} s_sort_entry_t;
+
+static uint64_t
+s_entry_bytes (const store_t *self, const s_index_op_t *op, size_t from)
+{
+    uint64_t value = 0;
+    for (size_t i = from; i < from + 8; i++) {
+        uint8_t byte = 0;
+        if (i < op->key_size)
+            byte = self->arena[op->key_at + i];
+        else if (i < (size_t)op->key_size + S_CODE)
+            byte = (uint8_t)op->code[i - op->key_size];
+        value = value << 8 | byte;
+    }
+    return value;
+}
+
+static int
+s_sort_entry_compare (const store_t *self, const s_sort_entry_t *x, const s_sort_entry_t *y)
+{
+    if (x->high != y->high)
+        return x->high < y->high ? -1 : 1;
+    if (x->low != y->low)
+        return x->low < y->low ? -1 : 1;
+    return s_index_op_compare (self, &self->ops[x->op], &self->ops[y->op]);
+}
+
+/* Orders the queued index changes by table entry, keeping changes to one
+   entry in the order they were made (the sort is stable). An LSD radix sort
+   on the entries' first 16 bytes, skipping bytes every entry shares; entries
+   that share all 16 (one unit's objects, say) are then put in order, which
+   they mostly are already: the changes come in object-code order. Random
+   comparisons of keys in the arena would miss the cache at every step. */
+static s_sort_entry_t *
+s_index_sort (store_t *self)
+{
+    size_t n = self->op_count;
+    s_sort_entry_t *from = s_buffer (&self->buffers[S_SORT], (n ? n : 1) * sizeof *from);
+    s_sort_entry_t *to = s_buffer (&self->buffers[S_SORT_SPARE], (n ? n : 1) * sizeof *to);
+    for (size_t i = 0; i < n; i++) {
+        from[i].high = s_entry_bytes (self, &self->ops[i], 0);
+        from[i].low = s_entry_bytes (self, &self->ops[i], 8);
+        from[i].op = (uint32_t)i;
+    }
+    for (int digit = 0; digit < 16 && n; digit++) {
+        int shift = (digit % 8) * 8;
+        bool high = digit >= 8;
+        size_t counts[256] = {0};
+        for (size_t i = 0; i < n; i++)
+            counts[((high ? from[i].high : from[i].low) >> shift) & 0xff]++;
+        if (counts[((high ? from[0].high : from[0].low) >> shift) & 0xff] == n)
+            continue;
+        size_t at = 0;
+        for (int b = 0; b < 256; b++) {
+            size_t count = counts[b];
+            counts[b] = at;
+            at += count;
+        }
+        for (size_t i = 0; i < n; i++)
+            to[counts[((high ? from[i].high : from[i].low) >> shift) & 0xff]++] = from[i];
+        s_sort_entry_t *swap = from;
+        from = to;
+        to = swap;
+    }
+    /* runs that share the 16 bytes: a stable insertion sort, linear when
+       they are in order already */
+    for (size_t i = 1; i < n; i++) {
+        if (from[i].high != from[i - 1].high || from[i].low != from[i - 1].low)
+            continue;
+        s_sort_entry_t entry = from[i];
+        size_t j = i;
+        while (j > 0 && s_sort_entry_compare (self, &from[j - 1], &entry) > 0) {
+            from[j] = from[j - 1];
+            j--;
+        }
+        from[j] = entry;
+    }
+    return from;
+}
+
+/* Applies the queued index changes in key order. */
+static int
+s_index_flush (s_txn_t *t)
+{
     store_t *self = t->store;
-    MDB_val data = {S_CODE, (void *)code};
-    for (size_t i = 0; i < old_keys->count; i++) {
-        if (s_keys_has (new_keys, &old_keys->key[i]))
-            continue;
-        MDB_val key = {old_keys->key[i].size, (void *)old_keys->key[i].data};
-        int rc = mdb_del (t->txn, self->idx, &key, &data);
-        if (rc && rc != MDB_NOTFOUND)
-            return s_lmdb_fail (t->error, rc, "index delete");
+    s_sort_entry_t *order = s_index_sort (self);
+    int rc = 0;
+    for (size_t i = 0; i < self->op_count && rc == 0; i++) {
+        const s_index_op_t *op = &self->ops[order[i].op];
+        uint8_t entry[sizeof (s_key_t) + S_CODE];
+        memcpy (entry, self->arena + op->key_at, op->key_size);
+        memcpy (entry + op->key_size, op->code, S_CODE);
+        MDB_val key = {op->key_size + S_CODE, entry}, data = {0, NULL};
+        if (op->remove) {
+            int lmdb = mdb_cursor_get (t->idx_cur, &key, &data, MDB_SET);
+            if (lmdb == 0)
+                lmdb = mdb_cursor_del (t->idx_cur, 0);
+            if (lmdb && lmdb != MDB_NOTFOUND)
+                rc = s_lmdb_fail (t->error, lmdb, "index delete");
+        }
+        else {
+            int lmdb = mdb_cursor_put (t->idx_cur, &key, &data, MDB_NOOVERWRITE);
+            if (lmdb && lmdb != MDB_KEYEXIST)
+                rc = s_lmdb_fail (t->error, lmdb, "index put");
+        }
     }
-    for (size_t i = 0; i < new_keys->count; i++) {
-        if (s_keys_has (old_keys, &new_keys->key[i]))
-            continue;
-        MDB_val key = {new_keys->key[i].size, (void *)new_keys->key[i].data};
-        MDB_val value = data;
-        int rc = mdb_put (t->txn, self->idx, &key, &value, MDB_NODUPDATA);
-        if (rc && rc != MDB_KEYEXIST)
-            return s_lmdb_fail (t->error, rc, "index put");
+    if (rc == 0) {
+        self->op_count = 0;
+        self->arena_size = 0;
     }
-    return 0;
+    return rc;
 }
 
 /* Sets the claim of claim->origin on object `code` (current state in
@@ -1041,7 +1265,7 @@ s_claim_set (s_txn_t *t, const char *code, s_object_t *object, s_claim_t *claim,
     int previous = s_claim_find (object, claim->origin);
     uint64_t old_body = previous >= 0 ? object->claim[previous].body : 0;
     bool had_visible = object->visible >= 0;
-    s_claim_t old_visible;
+    s_claim_t old_visible = {0};
     if (had_visible)
         old_visible = object->claim[object->visible];
 
@@ -1049,7 +1273,7 @@ s_claim_set (s_txn_t *t, const char *code, s_object_t *object, s_claim_t *claim,
         uint8_t position[8];
         s_put64 (position, t->next_body);
         MDB_val key = {8, position}, value = {encoded_size, (void *)encoded};
-        if ((rc = mdb_put (t->txn, self->body, &key, &value, MDB_APPEND)))
+        if ((rc = mdb_cursor_put (t->body_cur, &key, &value, MDB_APPEND)))
             return s_lmdb_fail (t->error, rc, "body append");
         claim->body = t->next_body++;
     }
@@ -1083,8 +1307,7 @@ s_claim_set (s_txn_t *t, const char *code, s_object_t *object, s_claim_t *claim,
             (rc = s_claim_keys (t, code, now, now->origin == claim->origin ? record : NULL,
                                 &new_keys)))
             return rc;
-        if ((rc = s_index_apply (t, code, &old_keys, &new_keys)))
-            return rc;
+        s_index_apply (t, code, &old_keys, &new_keys);
     }
     if (old_body) {
         uint8_t position[8];
@@ -1096,8 +1319,10 @@ s_claim_set (s_txn_t *t, const char *code, s_object_t *object, s_claim_t *claim,
     uint8_t value_data[S_HEADER + S_MAX_CLAIMS * S_CLAIM];
     MDB_val key = {S_CODE, (void *)code};
     MDB_val value = {s_object_encode (object, value_data), value_data};
-    if ((rc = mdb_put (t->txn, self->obj, &key, &value, 0)))
+    /* s_object_load () left the cursor on the object, or where it goes */
+    if ((rc = mdb_cursor_put (t->obj_cur, &key, &value, t->obj_on ? MDB_CURRENT : 0)))
         return s_lmdb_fail (t->error, rc, "object put");
+    t->obj_on = true;
     t->dirty = true;
     return 0;
 }
@@ -1108,6 +1333,7 @@ s_object_load (s_txn_t *t, const char *code)
 {
     MDB_val key = {S_CODE, (void *)code}, value;
     int rc = mdb_cursor_get (t->obj_cur, &key, &value, MDB_SET_KEY);
+    t->obj_on = rc == 0;
     if (rc == MDB_NOTFOUND) {
         t->store->object.count = 0;
         t->store->object.visible = -1;
@@ -1581,6 +1807,50 @@ s_item_compare (const void *a, const void *b)
     return x->index < y->index ? -1 : x->index > y->index;
 }
 
+/* Sorts items by object code, then batch and index: a stable LSD radix sort
+   on the codes' first 8 bytes (skipping bytes all codes share, such as the
+   kind prefix), then a stable insertion sort of the rare runs that share
+   them. Items come in (batch, index) order. */
+static void
+s_items_sort (store_t *self, s_item_t *items, size_t count)
+{
+    s_item_t *from = items;
+    s_item_t *to =
+        s_buffer (&self->buffers[S_ITEMS_SPARE], (count ? count : 1) * sizeof *to);
+    for (int shift = 0; shift < 64; shift += 8) {
+        size_t counts[256] = {0};
+        for (size_t i = 0; i < count; i++)
+            counts[(from[i].prefix >> shift) & 0xff]++;
+        if (count == 0 || counts[(from[0].prefix >> shift) & 0xff] == count)
+            continue; /* every item has the same byte here */
+        size_t at = 0;
+        for (int b = 0; b < 256; b++) {
+            size_t n = counts[b];
+            counts[b] = at;
+            at += n;
+        }
+        for (size_t i = 0; i < count; i++)
+            to[counts[(from[i].prefix >> shift) & 0xff]++] = from[i];
+        s_item_t *swap = from;
+        from = to;
+        to = swap;
+    }
+    if (from != items)
+        memcpy (items, from, count * sizeof *items);
+    for (size_t i = 1; i < count; i++) {
+        if (items[i].prefix != items[i - 1].prefix)
+            continue;
+        s_item_t item = items[i];
+        size_t j = i;
+        while (j > 0 && items[j - 1].prefix == item.prefix &&
+               s_item_compare (&items[j - 1], &item) > 0) {
+            items[j] = items[j - 1];
+            j--;
+        }
+        items[j] = item;
+    }
+}
+
 /* Applies one local record (see store_ingest). */
 static int
 s_ingest_record (s_txn_t *t, yw_record_t *record, uint32_t source,
@@ -1625,7 +1895,7 @@ s_ingest_record (s_txn_t *t, yw_record_t *record, uint32_t source,
         uint8_t key_data[5 + S_CODE];
         s_src_key (key_data, source, (uint8_t)record->kind, code);
         MDB_val key = {sizeof key_data, key_data}, value = {0, NULL};
-        if ((rc = mdb_put (t->txn, self->src, &key, &value, 0)))
+        if ((rc = mdb_cursor_put (t->src_cur, &key, &value, 0)))
             return s_lmdb_fail (t->error, rc, "src put");
     }
     return s_event_add (t, self->encoded, (size_t)size);
@@ -1773,7 +2043,8 @@ store_ingest (store_t *self, store_ingest_t *batches, size_t count,
     size_t item_count = 0;
     for (size_t b = 0; b < count; b++)
         item_count += batches[b].record_count;
-    s_item_t *items = yw_malloc ((item_count ? item_count : 1) * sizeof (s_item_t));
+    s_item_t *items = s_buffer (&self->buffers[S_ITEMS],
+                                (item_count ? item_count : 1) * sizeof (s_item_t));
     size_t n = 0;
     for (size_t b = 0; b < count; b++)
         for (size_t i = 0; i < batches[b].record_count; i++) {
@@ -1781,7 +2052,7 @@ store_ingest (store_t *self, store_ingest_t *batches, size_t count,
             items[n++] =
                 (s_item_t){s_get64 ((const uint8_t *)code), code, (uint32_t)b, (uint32_t)i};
         }
-    qsort (items, item_count, sizeof (s_item_t), s_item_compare);
+    s_items_sort (self, items, item_count);
     s_run_t *runs = yw_malloc ((count ? count : 1) * sizeof (s_run_t));
     size_t run_count = 0;
     for (;;) {
@@ -1799,7 +2070,6 @@ store_ingest (store_t *self, store_ingest_t *batches, size_t count,
             break;
     }
     free (runs);
-    free (items);
     return s_write_result (self, rc, error);
 }
 
@@ -2020,7 +2290,7 @@ store_apply_remote (store_t *self, const store_remote_t *batches, size_t count, 
             return rc;
         memset (reports, 0, count * sizeof *reports);
         MDB_txn *parent = t.txn;
-        MDB_cursor *outer = t.obj_cur;
+        MDB_cursor *outer[4] = {t.obj_cur, t.body_cur, t.src_cur, t.idx_cur};
         for (size_t i = 0; i < count && rc == 0; i++) {
             /* each batch in a nested transaction: one that fails changes nothing */
             MDB_txn *child;
@@ -2028,19 +2298,21 @@ store_apply_remote (store_t *self, const store_remote_t *batches, size_t count, 
                 rc = s_lmdb_fail (error, rc, "nested begin");
                 break;
             }
-            if ((rc = mdb_cursor_open (child, self->obj, &t.obj_cur))) {
-                mdb_txn_abort (child);
-                t.obj_cur = outer;
-                rc = s_lmdb_fail (error, rc, "nested cursor");
-                break;
-            }
             uint64_t next_body = t.next_body, next_log = t.next_log;
-            bool dirty = t.dirty, keep;
-            size_t origins = self->origin_count;
+            size_t origins = self->origin_count, ops = self->op_count;
+            size_t arena = self->arena_size;
+            bool dirty = t.dirty, keep = false;
             t.txn = child;
-            rc = s_remote_batch (&t, &batches[i], relay, &reports[i], &keep);
-            mdb_cursor_close (t.obj_cur);
-            t.obj_cur = outer;
+            if ((rc = s_cursors_open (&t)))
+                rc = s_lmdb_fail (error, rc, "nested cursors");
+            else
+                rc = s_remote_batch (&t, &batches[i], relay, &reports[i], &keep);
+            s_cursors_close (&t);
+            t.obj_cur = outer[0];
+            t.body_cur = outer[1];
+            t.src_cur = outer[2];
+            t.idx_cur = outer[3];
+            t.obj_on = false;
             t.txn = parent;
             if (rc == 0 && keep)
                 rc = s_code (mdb_txn_commit (child));
@@ -2050,6 +2322,8 @@ store_apply_remote (store_t *self, const store_remote_t *batches, size_t count, 
                 t.next_log = next_log;
                 t.dirty = dirty;
                 s_origin_truncate (self, origins);
+                self->op_count = ops;
+                self->arena_size = arena;
             }
         }
         if (rc == 0)
@@ -2215,23 +2489,28 @@ int
 store_find (store_t *self, store_index_t index, yw_kind_t kind, const char *value,
             store_code_fn *fn, void *arg)
 {
-    uint8_t prefix[2 + YW_SHORT_SIZE];
+    uint8_t prefix[sizeof (s_key_t)];
     size_t prefix_size = 0, n = value ? strlen (value) : 0;
+    size_t entry_size = 0; /* 0: any length */
     switch (index) {
         case STORE_BY_PLATE:
             if (n == 0 || n >= YW_SHORT_SIZE)
                 return YW_EINVAL;
             prefix[0] = 'p';
             memcpy (prefix + 1, value, n);
-            prefix_size = 1 + n;
+            prefix[1 + n] = '\0';
+            prefix_size = 2 + n;
+            entry_size = prefix_size + S_CODE;
             break;
         case STORE_BY_UNIT:
             if (n == 0 || n >= YW_USCC_SIZE)
                 return YW_EINVAL;
             prefix[0] = 'u';
             memcpy (prefix + 1, value, n);
-            prefix[1 + n] = (uint8_t)kind;
-            prefix_size = kind ? 2 + n : 1 + n;
+            prefix[1 + n] = '\0';
+            prefix[2 + n] = (uint8_t)kind;
+            prefix_size = kind ? 3 + n : 2 + n;
+            entry_size = 3 + n + S_CODE;
             break;
         case STORE_BY_REGION:
             if (n > 6 || kind == YW_KIND_NONE)
@@ -2240,11 +2519,10 @@ store_find (store_t *self, store_index_t index, yw_kind_t kind, const char *valu
             prefix[1] = (uint8_t)kind;
             memcpy (prefix + 2, value, n);
             prefix_size = 2 + n;
+            entry_size = 2 + 6 + S_CODE;
             break;
         default: return YW_EINVAL;
     }
-    /* exact keys for plates and unit+kind; prefixes for unit and region */
-    bool exact = index == STORE_BY_PLATE || (index == STORE_BY_UNIT && kind);
     MDB_txn *txn;
     int rc = s_read_begin (self, &txn);
     if (rc)
@@ -2255,20 +2533,17 @@ store_find (store_t *self, store_index_t index, yw_kind_t kind, const char *valu
         return YW_ESTORE;
     }
     MDB_val key = {prefix_size, prefix}, data;
-    int lmdb = mdb_cursor_get (cursor, &key, &data, exact ? MDB_SET_KEY : MDB_SET_RANGE);
-    while (lmdb == 0 && key.mv_size >= prefix_size &&
-           memcmp (key.mv_data, prefix, prefix_size) == 0 &&
-           (!exact || key.mv_size == prefix_size)) {
-        if (index == STORE_BY_UNIT && !kind && key.mv_size != 1 + n + 1) {
-            lmdb = mdb_cursor_get (cursor, &key, &data, MDB_NEXT);
+    int lmdb = mdb_cursor_get (cursor, &key, &data, MDB_SET_RANGE);
+    for (; lmdb == 0 && key.mv_size >= prefix_size &&
+           memcmp (key.mv_data, prefix, prefix_size) == 0;
+         lmdb = mdb_cursor_get (cursor, &key, &data, MDB_NEXT)) {
+        if (key.mv_size != entry_size)
             continue;
-        }
         char code[YW_OBJECT_CODE_SIZE];
-        memcpy (code, data.mv_data, S_CODE);
+        memcpy (code, (const uint8_t *)key.mv_data + key.mv_size - S_CODE, S_CODE);
         code[S_CODE] = '\0';
         if ((rc = fn (arg, code)))
             break;
-        lmdb = mdb_cursor_get (cursor, &key, &data, MDB_NEXT);
     }
     if (lmdb && lmdb != MDB_NOTFOUND)
         rc = YW_ESTORE;
@@ -2786,13 +3061,15 @@ s_check_objects (s_check_t *c, uint64_t *expected_index)
         s_keys_t keys;
         s_keys_of (&c->record, &keys);
         for (size_t k = 0; k < keys.count; k++) {
-            MDB_val index_key = {keys.key[k].size, keys.key[k].data};
-            MDB_val data = {S_CODE, code};
-            if (mdb_cursor_get (idx, &index_key, &data, MDB_GET_BOTH)) {
+            uint8_t entry[sizeof (s_key_t) + S_CODE];
+            memcpy (entry, keys.key[k].data, keys.key[k].size);
+            memcpy (entry + keys.key[k].size, code, S_CODE);
+            MDB_val index_key = {keys.key[k].size + S_CODE, entry}, data;
+            if (mdb_cursor_get (idx, &index_key, &data, MDB_SET)) {
+                char text[sizeof (s_key_t)];
                 rc = s_fail (c->error, YW_ESTORE,
-                             "check: object %s: index entry '%c' \"%.*s\" missing", code,
-                             keys.key[k].data[0], (int)keys.key[k].size - 1,
-                             (const char *)keys.key[k].data + 1);
+                             "check: object %s: index entry '%c' \"%s\" missing", code,
+                             keys.key[k].data[0], s_key_text (&keys.key[k], text));
                 break;
             }
         }
@@ -2821,10 +3098,15 @@ s_check_index_extra (s_check_t *c)
     int lmdb = mdb_cursor_get (cursor, &key, &data, MDB_FIRST);
     for (; lmdb == 0; lmdb = mdb_cursor_get (cursor, &key, &data, MDB_NEXT)) {
         char code[YW_OBJECT_CODE_SIZE] = "";
-        memcpy (code, data.mv_data, data.mv_size < S_CODE ? data.mv_size : S_CODE);
+        s_key_t this = {.size = 0};
+        if (key.mv_size > S_CODE && key.mv_size - S_CODE <= sizeof this.data) {
+            this.size = key.mv_size - S_CODE;
+            memcpy (this.data, key.mv_data, this.size);
+            memcpy (code, (const uint8_t *)key.mv_data + this.size, S_CODE);
+        }
         MDB_val object_key = {S_CODE, code}, value;
         const char *why = NULL;
-        if (data.mv_size != S_CODE || mdb_get (c->txn, self->obj, &object_key, &value))
+        if (this.size == 0 || mdb_get (c->txn, self->obj, &object_key, &value))
             why = "a missing object";
         else if (s_object_decode (&value, object) || object->visible < 0)
             why = "an object with no visible record";
@@ -2833,9 +3115,6 @@ s_check_index_extra (s_check_t *c)
             s_put64 (position, object->claim[object->visible].body);
             MDB_val body_key = {8, position};
             s_keys_t keys;
-            s_key_t this = {.size = key.mv_size};
-            if (key.mv_size <= sizeof this.data)
-                memcpy (this.data, key.mv_data, key.mv_size);
             if (mdb_get (c->txn, self->body, &body_key, &value) ||
                 codec_record_decode (value.mv_data, value.mv_size, &c->record, NULL))
                 why = "an unreadable body";
@@ -2843,10 +3122,10 @@ s_check_index_extra (s_check_t *c)
                 why = "an object whose visible record has another value";
         }
         if (why) {
+            char text[sizeof (s_key_t)];
             s_fail (c->error, YW_ESTORE,
-                    "check: index entry '%c' \"%.*s\" -> %s points to %s",
-                    ((const char *)key.mv_data)[0], (int)key.mv_size - 1,
-                    (const char *)key.mv_data + 1, code, why);
+                    "check: index entry '%c' \"%s\" -> %s points to %s",
+                    this.size ? this.data[0] : '?', s_key_text (&this, text), code, why);
             goto done;
         }
     }

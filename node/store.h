@@ -16,9 +16,10 @@
     LMDB's cost model decides the layout (DESIGN 4.2): every commit rewrites
     each page it touched, so large values live in append-only tables written
     in key order (body, log, reject), the randomly keyed tables hold small
-    values (obj ~70 bytes, idx 23 bytes), keys are sorted before they are
-    touched, a transaction takes several ingest batches (group commit), and
-    an unchanged record costs one read and no write at all.
+    values (obj ~70 bytes, idx keys ~40 bytes), keys are sorted before they are
+    touched and written through cursors (LMDB finds a key next to the last
+    one without descending the tree), a transaction takes several ingest batches (group
+   commit), and an unchanged record costs one read and no write at all.
 
     Tables (named LMDB databases; integers big-endian so memcmp order is
     numeric order):
@@ -44,14 +45,17 @@
               written with MDB_APPEND; a superseded body is deleted.
       log     u64 link seq -> an OriginBatch, byte for byte (proto/batch.h);
               MDB_APPEND. This node's own batches and, on a hub, relayed ones.
-      idx     DUPSORT|DUPFIXED: index key -> object codes (23 bytes each), for
-              the visible record of every object that has one:
-                'p' plate                   vehicles
-                'u' unit_code (18) kind     unit's objects of a kind
-                'r' kind region (6)         a region's objects of a kind; any
-                                            region prefix is one range
-              VIN and certificate number are natural keys of the object code
-              (codebook/objcode.h), so lookups by them derive the code.
+      idx     index entries, all in the key: an index key, then the object
+              code (23 bytes); empty value. One entry per index key of the
+              visible record of every object that has one:
+                'p' plate NUL                 vehicles
+                'u' unit_code NUL kind        a unit's objects of a kind
+                'r' kind region (6)           a region's objects of a kind; any
+                                              region prefix is one range
+              A transaction queues its index changes and applies them sorted,
+              at the end. VIN and certificate number are natural keys of the
+              object code (codebook/objcode.h), so lookups by them derive the
+              code.
       src     u32 source, u8 kind, object_code -> empty: the objects an import
               source wrote. Written only when a source first writes an object
               (new, or changed by another source), never for an unchanged row.

@@ -353,6 +353,61 @@ test_group_commit (void **state)
     free (c);
 }
 
+/* Records are applied in object-code order, whatever order they come in
+   (here many share their first 8 characters), and the events follow it. */
+typedef struct {
+    char last[YW_OBJECT_CODE_SIZE];
+    uint64_t events;
+    bool ordered;
+} order_walk_t;
+
+static int
+s_order_step (void *arg, uint64_t seq, const uint8_t *data, size_t size)
+{
+    order_walk_t *walk = arg;
+    batch_t batch;
+    assert_int_equal (batch_read (data, size, &batch, NULL), 0);
+    const uint8_t *event;
+    size_t event_size;
+    while (batch_next_event (&batch, &event, &event_size)) {
+        yw_record_t record;
+        assert_int_equal (codec_record_decode (event, event_size, &record, NULL), 0);
+        if (strcmp (record.object_code, walk->last) <= 0)
+            walk->ordered = false;
+        snprintf (walk->last, sizeof walk->last, "%s", record.object_code);
+        walk->events++;
+    }
+    return 0;
+}
+
+static void
+test_sorted_order (void **state)
+{
+    fixture_t *f = *state;
+    yw_record_t *records = s_vehicles (0, 3000, 0);
+    for (int i = 0; i < 1000; i++) {
+        /* the same 8-character prefix, descending */
+        snprintf (records[i].object_code, YW_OBJECT_CODE_SIZE, "VHAAAAAA%014dX", 999 - i);
+        codec_record_hash (&records[i], records[i].content_hash);
+    }
+    store_ingest_t batches[2] = {
+        {.source = "a", .kind = YW_KIND_VEHICLE, .records = records, .record_count = 1500},
+        {.source = "a",
+         .kind = YW_KIND_VEHICLE,
+         .records = records + 1500,
+         .record_count = 1500},
+    };
+    store_ingest_report_t reports[2];
+    assert_int_equal (store_ingest (f->store, batches, 2, reports, f->error), 0);
+    assert_int_equal (reports[0].new_count + reports[1].new_count, 3000);
+    order_walk_t walk = {.ordered = true};
+    assert_int_equal (store_log_each (f->store, 0, 0, s_order_step, &walk), 0);
+    assert_int_equal (walk.events, 3000);
+    assert_true (walk.ordered);
+    s_check (f->store);
+    free (records);
+}
+
 static void
 test_log_split_and_chain (void **state)
 {
@@ -983,7 +1038,7 @@ static void
 s_drop_index_entry (MDB_txn *txn, MDB_env *env)
 {
     MDB_dbi idx;
-    assert_int_equal (mdb_dbi_open (txn, "idx", MDB_DUPSORT | MDB_DUPFIXED, &idx), 0);
+    assert_int_equal (mdb_dbi_open (txn, "idx", 0, &idx), 0);
     MDB_cursor *cursor;
     assert_int_equal (mdb_cursor_open (txn, idx, &cursor), 0);
     MDB_val key, data;
@@ -996,9 +1051,10 @@ static void
 s_add_index_entry (MDB_txn *txn, MDB_env *env)
 {
     MDB_dbi idx;
-    assert_int_equal (mdb_dbi_open (txn, "idx", MDB_DUPSORT | MDB_DUPFIXED, &idx), 0);
-    MDB_val key = {9, "p鲁A99999"}, data = {23, "VH99999999999999999999Z"};
-    key.mv_size = strlen (key.mv_data);
+    assert_int_equal (mdb_dbi_open (txn, "idx", 0, &idx), 0);
+    /* plate 鲁A99999 -> an object that does not exist */
+    static const char entry[] = "p鲁A99999\0VH99999999999999999999Z";
+    MDB_val key = {sizeof entry - 1, (void *)entry}, data = {0, NULL};
     assert_int_equal (mdb_put (txn, idx, &key, &data, 0), 0);
 }
 
@@ -1254,6 +1310,7 @@ main (void)
         cmocka_unit_test_setup_teardown (test_new_changed_unchanged, s_setup, s_teardown),
         cmocka_unit_test_setup_teardown (test_get_missing_and_invalid, s_setup, s_teardown),
         cmocka_unit_test_setup_teardown (test_group_commit, s_setup, s_teardown),
+        cmocka_unit_test_setup_teardown (test_sorted_order, s_setup, s_teardown),
         cmocka_unit_test_setup_teardown (test_log_split_and_chain, s_setup, s_teardown),
         cmocka_unit_test_setup_teardown (test_full_run, s_setup, s_teardown),
         cmocka_unit_test_setup_teardown (test_full_run_across_reopen, s_setup, s_teardown),
