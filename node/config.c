@@ -1,6 +1,7 @@
 /*  config.c - INI file and flags for node and hub processes. */
 #include "config.h"
 
+#include <errno.h>
 #include <getopt.h>
 #include <ini.h>
 #include <stdio.h>
@@ -14,6 +15,8 @@ config_init (config_t *config, bool hub)
 {
     memset (config, 0, sizeof *config);
     config->hub = hub;
+    config->retention_ms = CONFIG_DEFAULT_RETENTION_MS;
+    config->heartbeat_ms = CONFIG_DEFAULT_HEARTBEAT_MS;
 }
 
 static int
@@ -39,6 +42,38 @@ s_is_id (const char *text)
               *text == '.'))
             return false;
     return true;
+}
+
+/* A duration: digits and a unit (ms, s, m, h, d; none is seconds). */
+static int
+s_duration (const char *key, const char *value, unsigned long long max_ms,
+            unsigned long long *out, char *error)
+{
+    char *end;
+    errno = 0;
+    unsigned long long number = strtoull (value, &end, 10);
+    unsigned long long unit = 0;
+    if (end != value && value[0] >= '0' && value[0] <= '9' && errno == 0) {
+        if (strcmp (end, "ms") == 0)
+            unit = 1;
+        else if (strcmp (end, "") == 0 || strcmp (end, "s") == 0)
+            unit = 1000;
+        else if (strcmp (end, "m") == 0)
+            unit = 60000;
+        else if (strcmp (end, "h") == 0)
+            unit = 3600000;
+        else if (strcmp (end, "d") == 0)
+            unit = 86400000;
+    }
+    if (!unit || number > max_ms / unit) {
+        snprintf (error, YW_CONFIG_ERROR,
+                  "%s \"%s\": expected a duration such as 500ms, 90s, 15m, 24h or 7d "
+                  "(at most %llu ms)",
+                  key, value, max_ms);
+        return YW_ECONFIG;
+    }
+    *out = number * unit;
+    return 0;
 }
 
 static int
@@ -90,6 +125,19 @@ config_set (config_t *config, const char *key, const char *value, char *error)
         return s_copy (config->ingest, sizeof config->ingest, key, value, error);
     if (strcmp (key, "parent") == 0)
         return s_copy (config->parent, sizeof config->parent, key, value, error);
+    if (strcmp (key, "retention") == 0)
+        return s_duration (key, value, 3650ull * 86400000, &config->retention_ms, error);
+    if (config->hub && strcmp (key, "heartbeat") == 0) {
+        unsigned long long ms;
+        int rc = s_duration (key, value, 600000, &ms, error);
+        if (rc == 0 && ms < 50) {
+            snprintf (error, YW_CONFIG_ERROR, "heartbeat \"%s\": at least 50ms", value);
+            rc = YW_ECONFIG;
+        }
+        if (rc == 0)
+            config->heartbeat_ms = (unsigned)ms;
+        return rc;
+    }
     if (config->hub && strcmp (key, "listen") == 0)
         return s_copy (config->listen, sizeof config->listen, key, value, error);
     if (config->hub && strcmp (key, "child") == 0) {
@@ -123,11 +171,12 @@ s_on_ini (void *arg, const char *section, const char *key, const char *value)
     char error[YW_CONFIG_ERROR];
     int rc;
     if (strcmp (section, "node") == 0)
-        rc = strcmp (key, "listen") == 0 || strcmp (key, "child") == 0
+        rc = strcmp (key, "listen") == 0 || strcmp (key, "child") == 0 ||
+                     strcmp (key, "heartbeat") == 0
                  ? (snprintf (error, sizeof error, "unknown key \"%s\"", key), YW_ECONFIG)
                  : config_set (loader->config, key, value, error);
     else if (strcmp (section, "hub") == 0 && loader->config->hub)
-        rc = strcmp (key, "listen") == 0
+        rc = strcmp (key, "listen") == 0 || strcmp (key, "heartbeat") == 0
                  ? config_set (loader->config, key, value, error)
                  : (snprintf (error, sizeof error, "unknown key \"%s\"", key), YW_ECONFIG);
     else if (strcmp (section, "children") == 0 && loader->config->hub)
@@ -176,6 +225,8 @@ config_parse_args (config_t *config, int argc, char **argv, const char *usage, c
                                             {"parent", required_argument, NULL, 'p'},
                                             {"listen", required_argument, NULL, 'l'},
                                             {"child", required_argument, NULL, 'C'},
+                                            {"retention", required_argument, NULL, 'r'},
+                                            {"heartbeat", required_argument, NULL, 'b'},
                                             {"help", no_argument, NULL, 'h'},
                                             {NULL, 0, NULL, 0}};
     /* The file first, whatever its position, so flags override it. */
@@ -205,13 +256,15 @@ config_parse_args (config_t *config, int argc, char **argv, const char *usage, c
             case 'p': key = "parent"; break;
             case 'l': key = "listen"; break;
             case 'C': key = "child"; break;
+            case 'r': key = "retention"; break;
+            case 'b': key = "heartbeat"; break;
             case 'h': fputs (usage, stdout); return 1;
             default:
                 snprintf (error, YW_CONFIG_ERROR, "unknown or incomplete option \"%s\"",
                           argv[optind - 1]);
                 return YW_ECONFIG;
         }
-        if (!config->hub && (opt == 'l' || opt == 'C')) {
+        if (!config->hub && (opt == 'l' || opt == 'C' || opt == 'b')) {
             snprintf (error, YW_CONFIG_ERROR, "--%s is for yiwang-hub, not a node", key);
             return YW_ECONFIG;
         }

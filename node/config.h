@@ -9,16 +9,19 @@
         data = /var/lib/yiwang/x    ; data directory (LMDB store, ingest socket)
         ingest = ipc:///var/lib/yiwang/x/ingest.ipc ; default ipc://DATA/ingest.ipc
         parent = tcp://10.0.0.1:7301 ; parent hub's downlink, empty for the top
+        retention = 24h             ; keep acknowledged log entries this long
+                                    ; (ms, s, m, h, d; a bare number is seconds)
 
         [hub]
         listen = tcp://0.0.0.0:7301  ; downlink ROUTER (hubs only)
+        heartbeat = 1s              ; children PING after this much silence
 
         [children]                  ; child id = jurisdiction prefix (hubs only)
         county-370102 = 370102
 
-    Flags: --id --jurisdiction --data --ingest --parent, and for hubs
-    --listen and --child ID=PREFIX (repeatable). config_check () says what is
-    missing or wrong in one message naming the key and where it came from.
+    Flags: --id --jurisdiction --data --ingest --parent --retention, and for
+    hubs --listen, --heartbeat and --child ID=PREFIX (repeatable). config_check () says what
+   is missing or wrong in one message naming the key and where it came from.
 */
 #ifndef YW_CONFIG_H_INCLUDED
 #define YW_CONFIG_H_INCLUDED
@@ -52,10 +55,15 @@ typedef struct {
     char listen[YW_MAX_ENDPOINT];
     config_child_t children[YW_MAX_CHILDREN];
     size_t child_count;
+    unsigned long long retention_ms; /* keep acknowledged log entries this long */
+    unsigned heartbeat_ms;           /* hubs: said to children in WELCOME */
     bool hub; /* loaded for yiwang-hub: [hub] and [children] allowed */
 } config_t;
 
-/* Resets config to defaults (empty). */
+#define CONFIG_DEFAULT_RETENTION_MS (24ull * 3600 * 1000)
+#define CONFIG_DEFAULT_HEARTBEAT_MS 1000
+
+/* Resets config to defaults (empty; retention and heartbeat their defaults). */
 void config_init (config_t *config, bool hub);
 
 /* Reads an INI file into config. Returns 0, YW_EIO (unreadable) or
@@ -64,7 +72,8 @@ void config_init (config_t *config, bool hub);
 int config_load (config_t *config, const char *path, char *error);
 
 /* Sets one key as a flag would ("id", "jurisdiction", "data", "ingest",
-   "parent", "listen", "child" with value ID=PREFIX). Returns 0 or
+   "parent", "retention", "listen", "heartbeat", "child" with value
+   ID=PREFIX). Returns 0 or
    YW_ECONFIG with `error`. */
 int config_set (config_t *config, const char *key, const char *value, char *error);
 
