@@ -115,6 +115,7 @@ struct _store_t {
     size_t op_count, op_capacity;
     uint8_t *arena; /* their keys */
     s_buffer_t buffers[S_BUFFERS];
+    store_snapshot_t *snapshots; /* open snapshots (they hold read transactions) */
     size_t arena_size, arena_capacity;
     s_object_t object; /* the object being changed */
     uint8_t encoded[YW_RECORD_MAX_ENCODED];
@@ -417,9 +418,12 @@ s_env_open (store_t *self, char *error)
     return 0;
 }
 
+static void s_snapshots_end (store_t *self);
+
 static void
 s_env_close (store_t *self)
 {
+    s_snapshots_end (self);
     if (self->rtxn)
         mdb_txn_abort (self->rtxn);
     self->rtxn = NULL;
@@ -775,7 +779,9 @@ typedef struct {
     MDB_cursor *body_cur; /* key on the page it is on, without a descent */
     MDB_cursor *src_cur;
     MDB_cursor *idx_cur;
-    bool obj_on;        /* obj_cur is on the object s_object_load () read */
+    bool obj_on;                     /* obj_cur is on the object s_object_load () read */
+    char origin_id[YW_NODE_ID_SIZE]; /* the origin last looked up, and its ordinal */
+    uint32_t origin_ordinal;
     uint64_t next_body; /* next body position */
     uint64_t next_log;  /* next link seq */
     uint64_t seq;       /* this node's origin chain head, in this txn */
@@ -833,6 +839,7 @@ s_cursors_open (s_txn_t *t)
     store_t *self = t->store;
     int rc;
     t->obj_on = false;
+    t->origin_id[0] = '\0';
     if ((rc = mdb_cursor_open (t->txn, self->obj, &t->obj_cur)) ||
         (rc = mdb_cursor_open (t->txn, self->body, &t->body_cur)) ||
         (rc = mdb_cursor_open (t->txn, self->src, &t->src_cur)) ||
@@ -1017,6 +1024,8 @@ s_grow (store_t *self, char *error)
         mdb_txn_abort (self->rtxn);
         self->rtxn = NULL;
     }
+    /* no transaction of this process may be open while the map moves */
+    s_snapshots_end (self);
     int rc = mdb_env_set_mapsize (self->env, size);
     if (rc)
         return s_fail (error, YW_EMAPFULL, "store %s: cannot grow the map to %zu MiB: %s",
@@ -2075,93 +2084,116 @@ store_ingest (store_t *self, store_ingest_t *batches, size_t count,
 
 /* ------------------------------------------------------ remote batches */
 
+/* Keeps a received record that is refused for its content as a rejection
+   (source says where it came from) and counts it. */
 static int
-s_remote_reject (s_txn_t *t, const batch_t *batch, const store_remote_t *in,
-                 store_remote_report_t *report, size_t index, const char *code,
-                 const char *reason, const char *value, const char *message)
+s_remote_reject (s_txn_t *t, store_remote_report_t *report, const char *source,
+                 size_t index, uint64_t batch_seq, const char *code, const char *reason,
+                 const char *value, const char *message)
 {
-    char source[128 + YW_NODE_ID_SIZE];
-    snprintf (source, sizeof source, "origin %s batch %llu event %zu%s%s",
-              batch->origin_node, (unsigned long long)batch->origin_seq, index + 1,
-              in->link ? " via " : "", in->link ? in->link : "");
     char text[STORE_ERROR_SIZE];
     snprintf (text, sizeof text, "%s%s%s", code && code[0] ? code : "",
               code && code[0] ? ": " : "", message);
     if (report->rejected++ == 0)
-        snprintf (report->error, sizeof report->error, "%s: %s", source, text);
+        snprintf (report->error, sizeof report->error, "%s #%zu: %s", source, index + 1,
+                  text);
     store_rejection_t row = {source, index + 1, "", reason, value, text};
-    return s_reject_put (t, YW_KIND_NONE, batch->origin_seq, &row);
+    return s_reject_put (t, YW_KIND_NONE, batch_seq, &row);
+}
+
+/* Applies one received record (an event of an origin batch, or a claim of
+   a snapshot) as the claim of its origin: checked, then set when newer than
+   that origin's claim (last writer wins per origin), else counted stale.
+   `origin_node` is the origin the record must carry (NULL: any but this
+   node). bytes/size are its encoding, stored as the body when live. */
+static int
+s_apply_record (s_txn_t *t, const uint8_t *bytes, size_t size, const char *origin_node,
+                const char *jurisdiction, const char *source, size_t index,
+                uint64_t batch_seq, yw_record_t *record, store_remote_report_t *report,
+                uint64_t *newest)
+{
+    store_t *self = t->store;
+    char message[128] = "";
+    if (codec_record_decode (bytes, size, record, message))
+        return s_remote_reject (t, report, source, index, batch_seq, "", "EVENT_DECODE", "",
+                                message);
+    const char *problem = NULL, *reason = NULL, *value = "";
+    uint8_t hash[YW_HASH_SIZE];
+    if (origin_node
+            ? strcmp (record->origin_node, origin_node) != 0
+            : !record->origin_node[0] || !strcmp (record->origin_node, self->node_id))
+        problem =
+            origin_node ? "event of another origin" : "claim of no or this node's origin",
+        reason = "EVENT_ORIGIN", value = record->origin_node;
+    else if (!s_code_valid (record->object_code))
+        problem = "malformed object code", reason = "EVENT_OBJECT_CODE",
+        value = record->object_code;
+    else if (!s_region_valid (record->region_code) || !record->region_code[0])
+        problem = "region is not 6 digits", reason = "EVENT_REGION",
+        value = record->region_code;
+    else if (jurisdiction &&
+             strncmp (record->region_code, jurisdiction, strlen (jurisdiction)))
+        problem = "region outside the sender's jurisdiction", reason = "JURISDICTION",
+        value = record->region_code;
+    else if (!record->deleted && (codec_record_hash (record, hash),
+                                  memcmp (hash, record->content_hash, YW_HASH_SIZE) != 0))
+        problem = "content hash does not match the body", reason = "EVENT_HASH";
+    if (problem)
+        return s_remote_reject (t, report, source, index, batch_seq, record->object_code,
+                                reason, value, problem);
+    int rc;
+    if (strcmp (record->origin_node, t->origin_id) != 0) {
+        rc = s_origin_ordinal (self, t->txn, record->origin_node, true, &t->origin_ordinal,
+                               NULL);
+        if (rc)
+            return s_lmdb_fail (t->error, rc, "origin table");
+        snprintf (t->origin_id, sizeof t->origin_id, "%s", record->origin_node);
+    }
+    uint32_t origin = t->origin_ordinal;
+    if ((rc = s_object_load (t, record->object_code)))
+        return rc;
+    s_object_t *object = &self->object;
+    int previous = s_claim_find (object, origin);
+    if (previous >= 0 && object->claim[previous].version >= record->version) {
+        report->stale++;
+        return 0;
+    }
+    /* a delete of a claim never seen is kept too, so that an older create
+       arriving later through another path stays ended */
+    s_claim_t claim = {.origin = origin,
+                       .source = 0,
+                       .version = record->version,
+                       .deleted = record->deleted,
+                       .kind = (uint8_t)record->kind};
+    memcpy (claim.hash, record->content_hash, YW_HASH_SIZE);
+    memcpy (claim.region, record->region_code, sizeof claim.region);
+    if ((rc = s_claim_set (t, record->object_code, object, &claim,
+                           record->deleted ? NULL : record, bytes, size)))
+        return rc;
+    if (record->version > *newest)
+        *newest = record->version;
+    report->applied++;
+    return 0;
 }
 
 /* Applies the events of one verified batch. */
 static int
-s_remote_events (s_txn_t *t, batch_t *batch, const store_remote_t *in, uint32_t origin,
+s_remote_events (s_txn_t *t, batch_t *batch, const store_remote_t *in,
                  store_remote_report_t *report)
 {
     store_t *self = t->store;
+    char source[128 + 2 * YW_NODE_ID_SIZE];
+    snprintf (source, sizeof source, "origin %s batch %llu%s%s event", batch->origin_node,
+              (unsigned long long)batch->origin_seq, in->link ? " via " : "",
+              in->link ? in->link : "");
+    yw_record_t *record = yw_malloc (sizeof *record);
     const uint8_t *event;
     size_t size, index = 0;
-    yw_record_t *record = yw_malloc (sizeof *record);
-    int rc = 0;
     uint64_t newest = 0;
-    for (; batch_next_event (batch, &event, &size); index++) {
-        char message[128] = "";
-        if (codec_record_decode (event, size, record, message)) {
-            rc = s_remote_reject (t, batch, in, report, index, "", "EVENT_DECODE", "",
-                                  message);
-            if (rc)
-                break;
-            continue;
-        }
-        const char *problem = NULL, *reason = NULL, *value = "";
-        uint8_t hash[YW_HASH_SIZE];
-        if (strcmp (record->origin_node, batch->origin_node) != 0)
-            problem = "event of another origin", reason = "EVENT_ORIGIN",
-            value = record->origin_node;
-        else if (!s_code_valid (record->object_code))
-            problem = "malformed object code", reason = "EVENT_OBJECT_CODE",
-            value = record->object_code;
-        else if (!s_region_valid (record->region_code) || !record->region_code[0])
-            problem = "region is not 6 digits", reason = "EVENT_REGION",
-            value = record->region_code;
-        else if (in->jurisdiction &&
-                 strncmp (record->region_code, in->jurisdiction, strlen (in->jurisdiction)))
-            problem = "region outside the sender's jurisdiction", reason = "JURISDICTION",
-            value = record->region_code;
-        else if (!record->deleted &&
-                 (codec_record_hash (record, hash),
-                  memcmp (hash, record->content_hash, YW_HASH_SIZE) != 0))
-            problem = "content hash does not match the body", reason = "EVENT_HASH";
-        if (problem) {
-            if ((rc = s_remote_reject (t, batch, in, report, index, record->object_code,
-                                       reason, value, problem)))
-                break;
-            continue;
-        }
-        if ((rc = s_object_load (t, record->object_code)))
-            break;
-        s_object_t *object = &self->object;
-        int previous = s_claim_find (object, origin);
-        if (previous >= 0 && object->claim[previous].version >= record->version) {
-            report->stale++;
-            continue;
-        }
-        /* a delete of a claim never seen is kept too, so that an older
-           create arriving later through another path stays ended */
-        s_claim_t claim = {.origin = origin,
-                           .source = 0,
-                           .version = record->version,
-                           .deleted = record->deleted,
-                           .kind = (uint8_t)record->kind};
-        memcpy (claim.hash, record->content_hash, YW_HASH_SIZE);
-        memcpy (claim.region, record->region_code, sizeof claim.region);
-        if ((rc = s_claim_set (t, record->object_code, object, &claim,
-                               record->deleted ? NULL : record, event, size)))
-            break;
-        if (record->version > newest)
-            newest = record->version;
-        report->applied++;
-    }
+    int rc = 0;
+    for (; rc == 0 && batch_next_event (batch, &event, &size); index++)
+        rc = s_apply_record (t, event, size, batch->origin_node, in->jurisdiction, source,
+                             index, batch->origin_seq, record, report, &newest);
     if (newest)
         hlc_observe (&self->hlc, newest, 0); /* a clock far ahead is not followed */
     free (record);
@@ -2251,7 +2283,7 @@ s_remote_batch (s_txn_t *t, const store_remote_t *in, bool relay,
                   (unsigned long long)batch.origin_seq);
     }
     else {
-        if ((rc = s_remote_events (t, &batch, in, origin, report)))
+        if ((rc = s_remote_events (t, &batch, in, report)))
             return rc;
         s_put64 (row + 4, batch.origin_seq);
         memcpy (row + 12, batch.hash, YW_HASH_SIZE);
@@ -2313,6 +2345,7 @@ store_apply_remote (store_t *self, const store_remote_t *batches, size_t count, 
             t.src_cur = outer[2];
             t.idx_cur = outer[3];
             t.obj_on = false;
+            t.origin_id[0] = '\0'; /* the child may have made it, and be aborted */
             t.txn = parent;
             if (rc == 0 && keep)
                 rc = s_code (mdb_txn_commit (child));
@@ -2370,6 +2403,320 @@ store_origin_state (store_t *self, const char *origin_node, uint64_t *seq, uint8
     if (hash)
         memcpy (hash, row + 12, YW_HASH_SIZE);
     return 0;
+}
+
+int
+store_link_last (store_t *self, const char *link, uint64_t *last)
+{
+    *last = 0;
+    char name[16 + YW_NODE_ID_SIZE];
+    snprintf (name, sizeof name, "yw.link.%s", link);
+    MDB_txn *txn;
+    int rc = s_read_begin (self, &txn);
+    if (rc)
+        return rc;
+    rc = s_meta_get_u64 (txn, self, name, last);
+    s_read_end (self);
+    return rc == 0 || rc == MDB_NOTFOUND ? 0 : YW_ESTORE;
+}
+
+/* ----------------------------------------------------------- snapshots */
+
+struct _store_snapshot_t {
+    store_t *store; /* NULL once the store ended it */
+    MDB_txn *txn;
+    MDB_cursor *cursor;
+    bool started, done;
+    unsigned next_claim; /* next claim of the current object */
+    s_object_t object;   /* the current object's claims */
+    char code[YW_OBJECT_CODE_SIZE];
+    yw_record_t record;
+    uint8_t encoded[YW_RECORD_MAX_ENCODED];
+    store_snapshot_t *next; /* the store's list of open snapshots */
+};
+
+static void
+s_snapshot_close (store_snapshot_t *snapshot)
+{
+    if (snapshot->cursor)
+        mdb_cursor_close (snapshot->cursor);
+    if (snapshot->txn)
+        mdb_txn_abort (snapshot->txn);
+    snapshot->cursor = NULL;
+    snapshot->txn = NULL;
+}
+
+/* Ends every open snapshot (before the map moves or the store closes);
+   their owners learn it at their next call. */
+static void
+s_snapshots_end (store_t *self)
+{
+    for (store_snapshot_t *snapshot = self->snapshots; snapshot;
+         snapshot = snapshot->next) {
+        s_snapshot_close (snapshot);
+        snapshot->store = NULL;
+    }
+    self->snapshots = NULL;
+}
+
+int
+store_snapshot_open (store_t *self, store_snapshot_t **snapshot_p, uint64_t *log_seq,
+                     uint64_t *objects, char *error)
+{
+    *snapshot_p = NULL;
+    store_snapshot_t *snapshot = yw_calloc (1, sizeof *snapshot);
+    snapshot->store = self;
+    int rc = mdb_txn_begin (self->env, NULL, MDB_RDONLY, &snapshot->txn);
+    if (rc == MDB_MAP_RESIZED) {
+        mdb_env_set_mapsize (self->env, 0);
+        rc = mdb_txn_begin (self->env, NULL, MDB_RDONLY, &snapshot->txn);
+    }
+    uint64_t last = 0;
+    MDB_stat st;
+    if (rc || (rc = mdb_cursor_open (snapshot->txn, self->obj, &snapshot->cursor)) ||
+        (rc = s_last_key (snapshot->txn, self->log, &last)) ||
+        (rc = mdb_stat (snapshot->txn, self->obj, &st))) {
+        s_snapshot_close (snapshot);
+        free (snapshot);
+        return s_fail (error, YW_ESTORE, "store: snapshot: %s", mdb_strerror (rc));
+    }
+    *log_seq = last;
+    if (objects)
+        *objects = st.ms_entries;
+    snapshot->next = self->snapshots;
+    self->snapshots = snapshot;
+    *snapshot_p = snapshot;
+    return 0;
+}
+
+/* The encoded Record of claim i of the current object into *data / *size. */
+static int
+s_snapshot_claim (store_snapshot_t *snapshot, unsigned i, const uint8_t **data,
+                  size_t *size)
+{
+    store_t *self = snapshot->store;
+    const s_claim_t *claim = &snapshot->object.claim[i];
+    if (!claim->deleted) {
+        uint8_t position[8];
+        s_put64 (position, claim->body);
+        MDB_val key = {8, position}, value;
+        int rc = mdb_get (snapshot->txn, self->body, &key, &value);
+        if (rc)
+            return rc;
+        *data = value.mv_data;
+        *size = value.mv_size;
+        return 0;
+    }
+    yw_record_t *record = &snapshot->record;
+    yw_record_reset (record, (yw_kind_t)claim->kind);
+    memcpy (record->object_code, snapshot->code, sizeof record->object_code);
+    memcpy (record->region_code, claim->region, sizeof record->region_code);
+    snprintf (record->origin_node, sizeof record->origin_node, "%s",
+              s_origin_name (self, snapshot->txn, claim->origin));
+    record->version = claim->version;
+    record->deleted = true;
+    memcpy (record->content_hash, claim->hash, YW_HASH_SIZE);
+    int n = codec_record_encode (record, snapshot->encoded, sizeof snapshot->encoded);
+    if (n < 0)
+        return MDB_CORRUPTED;
+    *data = snapshot->encoded;
+    *size = (size_t)n;
+    return 0;
+}
+
+int
+store_snapshot_next (store_snapshot_t *snapshot, size_t max_claims, size_t max_bytes,
+                     store_claim_fn *fn, void *arg, bool *done, char *error)
+{
+    *done = snapshot->done;
+    if (snapshot->done)
+        return 0;
+    if (!snapshot->store || !snapshot->txn)
+        return s_fail (error, YW_ESTORE,
+                       "store: the snapshot ended (the map grew or the store closed); take "
+                       "a new one");
+    size_t claims = 0, bytes = 0;
+    MDB_val key, value;
+    int lmdb = 0;
+    if (!snapshot->started) {
+        lmdb = mdb_cursor_get (snapshot->cursor, &key, &value, MDB_FIRST);
+        snapshot->started = true;
+        snapshot->next_claim = 0;
+    }
+    else
+        lmdb = mdb_cursor_get (snapshot->cursor, &key, &value, MDB_GET_CURRENT);
+    while (lmdb == 0) {
+        if (snapshot->next_claim == 0) {
+            if (key.mv_size != S_CODE || s_object_decode (&value, &snapshot->object))
+                return s_fail (error, YW_ESTORE, "store: snapshot: malformed object");
+            memcpy (snapshot->code, key.mv_data, S_CODE);
+            snapshot->code[S_CODE] = '\0';
+        }
+        while (snapshot->next_claim < snapshot->object.count) {
+            const uint8_t *data;
+            size_t size;
+            int rc = s_snapshot_claim (snapshot, snapshot->next_claim, &data, &size);
+            if (rc)
+                return s_fail (error, YW_ESTORE, "store: snapshot: object %s: %s",
+                               snapshot->code, mdb_strerror (rc));
+            if (claims >= max_claims || (claims > 0 && bytes + size > max_bytes))
+                return 0;
+            if ((rc = fn (arg, data, size)))
+                return rc;
+            claims++;
+            bytes += size;
+            snapshot->next_claim++;
+        }
+        snapshot->next_claim = 0;
+        lmdb = mdb_cursor_get (snapshot->cursor, &key, &value, MDB_NEXT);
+    }
+    if (lmdb != MDB_NOTFOUND)
+        return s_fail (error, YW_ESTORE, "store: snapshot: %s", mdb_strerror (lmdb));
+    snapshot->done = *done = true;
+    return 0;
+}
+
+int
+store_snapshot_origins (store_snapshot_t *snapshot, store_origin_t **origins, size_t *count)
+{
+    *origins = NULL;
+    *count = 0;
+    store_t *self = snapshot->store;
+    if (!self || !snapshot->txn)
+        return YW_ESTORE;
+    MDB_cursor *cursor;
+    if (mdb_cursor_open (snapshot->txn, self->origin, &cursor))
+        return YW_ESTORE;
+    size_t capacity = 16, n = 0;
+    store_origin_t *list = yw_calloc (capacity, sizeof *list);
+    MDB_val key, value;
+    int lmdb = mdb_cursor_get (cursor, &key, &value, MDB_FIRST);
+    for (; lmdb == 0; lmdb = mdb_cursor_get (cursor, &key, &value, MDB_NEXT)) {
+        /* skip the reverse entries (0x00 ordinal -> id) */
+        if (key.mv_size == 0 || ((const uint8_t *)key.mv_data)[0] == 0 ||
+            key.mv_size >= YW_NODE_ID_SIZE || value.mv_size != 4 + 8 + YW_HASH_SIZE)
+            continue;
+        if (n == capacity)
+            list = yw_realloc (list, (capacity *= 2) * sizeof *list);
+        store_origin_t *origin = &list[n++];
+        memcpy (origin->origin_node, key.mv_data, key.mv_size);
+        origin->origin_node[key.mv_size] = '\0';
+        origin->seq = s_get64 ((const uint8_t *)value.mv_data + 4);
+        memcpy (origin->hash, (const uint8_t *)value.mv_data + 12, YW_HASH_SIZE);
+        if (strcmp (origin->origin_node, self->node_id) == 0) {
+            /* this node's chain head lives in meta */
+            MDB_val hash;
+            origin->seq = 0;
+            memset (origin->hash, 0, YW_HASH_SIZE);
+            s_meta_get_u64 (snapshot->txn, self, "yw.origin_seq", &origin->seq);
+            if (s_meta_get (snapshot->txn, self, "yw.origin_hash", &hash) == 0 &&
+                hash.mv_size == YW_HASH_SIZE)
+                memcpy (origin->hash, hash.mv_data, YW_HASH_SIZE);
+        }
+    }
+    mdb_cursor_close (cursor);
+    if (lmdb != MDB_NOTFOUND) {
+        free (list);
+        return YW_ESTORE;
+    }
+    *origins = list;
+    *count = n;
+    return 0;
+}
+
+void
+store_snapshot_destroy (store_snapshot_t **self_p)
+{
+    if (!self_p || !*self_p)
+        return;
+    store_snapshot_t *snapshot = *self_p;
+    if (snapshot->store) {
+        store_snapshot_t **link = &snapshot->store->snapshots;
+        while (*link && *link != snapshot)
+            link = &(*link)->next;
+        if (*link)
+            *link = snapshot->next;
+    }
+    s_snapshot_close (snapshot);
+    free (snapshot);
+    *self_p = NULL;
+}
+
+int
+store_apply_claims (store_t *self, const store_claims_t *chunks, size_t count,
+                    store_remote_report_t *reports, char *error)
+{
+    assert (self);
+    yw_record_t *record = yw_malloc (sizeof *record);
+    int rc;
+    for (;;) {
+        s_txn_t t;
+        if ((rc = s_txn_begin (self, &t, error)))
+            break;
+        memset (reports, 0, count * sizeof *reports);
+        uint64_t newest = 0;
+        for (size_t i = 0; i < count && rc == 0; i++)
+            for (size_t k = 0; k < chunks[i].count && rc == 0; k++)
+                rc = s_apply_record (&t, chunks[i].claims[k], chunks[i].sizes[k], NULL,
+                                     chunks[i].jurisdiction, "snapshot claim", k, 0, record,
+                                     &reports[i], &newest);
+        if (newest)
+            hlc_observe (&self->hlc, newest, 0);
+        if (rc == 0)
+            rc = s_txn_commit (&t);
+        if (rc) {
+            s_txn_abort (&t);
+            if (rc == S_GROW && (rc = s_grow (self, error)) == 0)
+                continue;
+        }
+        break;
+    }
+    free (record);
+    return s_write_result (self, rc, error);
+}
+
+int
+store_snapshot_finish (store_t *self, const char *link, uint64_t log_seq,
+                       const store_origin_t *origins, size_t count, bool relay, char *error)
+{
+    (void)relay;
+    if (!link || !link[0] || strlen (link) >= YW_NODE_ID_SIZE)
+        return s_fail (error, YW_EINVAL, "store: snapshot of no link");
+    for (;;) {
+        s_txn_t t;
+        int rc = s_txn_begin (self, &t, error);
+        if (rc)
+            return rc;
+        char name[16 + YW_NODE_ID_SIZE];
+        snprintf (name, sizeof name, "yw.link.%s", link);
+        int lmdb = s_meta_put_u64 (t.txn, self, name, log_seq);
+        for (size_t i = 0; i < count && lmdb == 0; i++) {
+            const store_origin_t *o = &origins[i];
+            if (!o->origin_node[0] || strcmp (o->origin_node, self->node_id) == 0 ||
+                !o->seq)
+                continue;
+            uint32_t ordinal;
+            uint8_t row[4 + 8 + YW_HASH_SIZE];
+            if ((lmdb =
+                     s_origin_ordinal (self, t.txn, o->origin_node, true, &ordinal, row)))
+                break;
+            if (s_get64 (row + 4) >= o->seq)
+                continue;
+            s_put64 (row + 4, o->seq);
+            memcpy (row + 12, o->hash, YW_HASH_SIZE);
+            MDB_val key = {strlen (o->origin_node), (void *)o->origin_node};
+            MDB_val value = {sizeof row, row};
+            lmdb = mdb_put (t.txn, self->origin, &key, &value, 0);
+        }
+        t.dirty = true;
+        rc = lmdb ? s_lmdb_fail (error, lmdb, "snapshot finish") : s_txn_commit (&t);
+        if (rc) {
+            s_txn_abort (&t);
+            if (rc == S_GROW && (rc = s_grow (self, error)) == 0)
+                continue;
+        }
+        return s_write_result (self, rc, error);
+    }
 }
 
 /* -------------------------------------------------------------- reads */

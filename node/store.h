@@ -239,6 +239,93 @@ typedef struct {
 int store_apply_remote (store_t *self, const store_remote_t *batches, size_t count,
                         bool relay, store_remote_report_t *reports, char *error);
 
+/* Last link seq applied from child `link` (0 if none yet). Returns 0 or
+   YW_ESTORE. */
+int store_link_last (store_t *self, const char *link, uint64_t *last);
+
+/* --------------------------------------------------- snapshots (issue 4)
+
+   A parent that lacks part of a child's log (a new or rebuilt hub, or one
+   that needs what the child already pruned) gets a snapshot: every claim of
+   the child's store from one consistent read transaction, with the link
+   seq captured with it and the origin table (so every origin's chain goes
+   on after it), then the log from that seq on (DESIGN 4.3). */
+
+/* An origin's chain head: its last applied (or, for this node, written)
+   batch. */
+typedef struct {
+    char origin_node[YW_NODE_ID_SIZE];
+    uint64_t seq;
+    uint8_t hash[YW_HASH_SIZE];
+} store_origin_t;
+
+typedef struct _store_snapshot_t store_snapshot_t;
+
+/* Opens a snapshot: a read transaction held until store_snapshot_destroy ()
+   (LMDB keeps the pages it sees, so the file may grow meanwhile; a map
+   growth of the writer in this process ends the snapshot, see below).
+   *log_seq receives the last link seq of the log at that moment, *objects
+   (may be NULL) the number of objects (each sends one claim per origin that
+   reports it). Returns 0, or YW_ESTORE with `error` set. */
+int store_snapshot_open (store_t *self, store_snapshot_t **snapshot_p, uint64_t *log_seq,
+                         uint64_t *objects, char *error);
+
+/* Called with each claim of a snapshot as an encoded Record: a live claim's
+   body verbatim (origin_node, version and content_hash as its origin made
+   them), a tombstone as its envelope with deleted set. The bytes are valid
+   during the call only. Returns 0 to go on. */
+typedef int (store_claim_fn) (void *arg, const uint8_t *record, size_t size);
+
+/* Hands the next claims to fn, in object-code order: at most max_claims,
+   and no more bytes than max_bytes (but at least one claim). Sets *done
+   when none are left. Returns 0, fn's non-zero value, or YW_ESTORE (the
+   store failed, or the snapshot ended because the writer had to grow the
+   map: take a new one) with `error` set. */
+int store_snapshot_next (store_snapshot_t *self, size_t max_claims, size_t max_bytes,
+                         store_claim_fn *fn, void *arg, bool *done, char *error);
+
+/* The origin table as the snapshot sees it, this node's own chain head
+   included: *origins is allocated (the caller frees it), *count entries.
+   Returns 0 or YW_ESTORE. */
+int store_snapshot_origins (store_snapshot_t *self, store_origin_t **origins,
+                            size_t *count);
+
+/* Ends the snapshot. Idempotent; sets *self_p = NULL. Destroy snapshots
+   before their store. */
+void store_snapshot_destroy (store_snapshot_t **self_p);
+
+/* Claims received in a snapshot: one chunk of them. */
+typedef struct {
+    const uint8_t *const *claims; /* encoded Records (borrowed) */
+    const size_t *sizes;
+    size_t count;
+    const char *jurisdiction; /* region prefix the sender may write; NULL: any */
+} store_claims_t;
+
+/* Applies chunks of snapshot claims in ONE write transaction: each claim is
+   checked like a batch event (it must decode, carry an origin other than
+   this node, a valid object code and region inside `jurisdiction`, and a
+   content hash that matches its body) and set as its origin's claim when
+   newer than the one held (an older or equal one is stale; a refused one
+   is kept as a rejection). reports[i] counts chunk i (status is always 0).
+   Claims never enter this node's log: they are no origin batches (a parent
+   of this node that lacks them finds a gap in their origins' chains and
+   asks for a snapshot in turn). Returns 0 after a durable commit, or
+   YW_ENOSPC / YW_EMAPFULL / YW_ESTORE with nothing applied. */
+int store_apply_claims (store_t *self, const store_claims_t *chunks, size_t count,
+                        store_remote_report_t *reports, char *error);
+
+/* Ends a received snapshot: sets link `link`'s last applied seq to
+   `log_seq` (the child's seq captured with the snapshot) and, for every
+   origin given (this node's own skipped), its chain head to (seq, hash)
+   when that is past the one held, so the origin's next batch follows on.
+   `relay` is accepted for symmetry with store_apply_remote () and changes
+   nothing (see store_apply_claims). One durable transaction. Returns 0,
+   YW_EINVAL, or a store error with `error` set. */
+int store_snapshot_finish (store_t *self, const char *link, uint64_t log_seq,
+                           const store_origin_t *origins, size_t count, bool relay,
+                           char *error);
+
 /* Last applied origin seq and hash of an origin (this node's own: its last
    written batch). Returns 0, or YW_ENOTFOUND (never seen: *seq = 0, hash
    zeroed). hash may be NULL. */

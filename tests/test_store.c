@@ -1303,6 +1303,175 @@ test_claims_converge (void **state)
     }
 }
 
+/* A hub that lacks a county's log gets a snapshot, then the log after it. */
+typedef struct {
+    uint8_t **claims;
+    size_t *sizes;
+    size_t count, capacity;
+} claims_t;
+
+static int
+s_take_claim (void *arg, const uint8_t *record, size_t size)
+{
+    claims_t *c = arg;
+    if (c->count == c->capacity) {
+        c->capacity = c->capacity ? c->capacity * 2 : 64;
+        c->claims = yw_realloc (c->claims, c->capacity * sizeof *c->claims);
+        c->sizes = yw_realloc (c->sizes, c->capacity * sizeof *c->sizes);
+    }
+    c->claims[c->count] = yw_malloc (size);
+    memcpy (c->claims[c->count], record, size);
+    c->sizes[c->count++] = size;
+    return 0;
+}
+
+typedef struct {
+    store_t *other;
+    int differences;
+    int objects;
+} compare_t;
+
+static int
+s_compare_object (void *arg, const char *code, const store_object_t *info)
+{
+    compare_t *c = arg;
+    store_object_t there;
+    c->objects++;
+    if (store_get (c->other, code, NULL, &there) != 0 || there.version != info->version ||
+        there.deleted != info->deleted ||
+        memcmp (there.content_hash, info->content_hash, YW_HASH_SIZE))
+        c->differences++;
+    return 0;
+}
+
+static void
+test_snapshot (void **state)
+{
+    fixture_t *f = *state;
+    yw_record_t *records = s_vehicles (0, 300, 0);
+    s_ingest (f->store, "a", YW_KIND_VEHICLE, records, 300, true, true, 1);
+    s_ingest (f->store, "a", YW_KIND_VEHICLE, records + 20, 280, true, true,
+              2); /* 20 gone */
+    uint64_t log_seq, objects;
+    store_snapshot_t *snapshot;
+    assert_int_equal (
+        store_snapshot_open (f->store, &snapshot, &log_seq, &objects, f->error), 0);
+    assert_int_equal (log_seq, 2);
+    assert_int_equal (objects, 300);
+    /* the store goes on while the snapshot is read: not seen by it */
+    s_vehicle (&records[100], 100, 4);
+    s_ingest (f->store, "a", YW_KIND_VEHICLE, records + 100, 1, false, true, 3);
+
+    claims_t claims = {0};
+    size_t chunks = 0;
+    bool done = false;
+    while (!done) {
+        size_t before = claims.count;
+        assert_int_equal (store_snapshot_next (snapshot, 7, 1 << 20, s_take_claim, &claims,
+                                               &done, f->error),
+                          0);
+        assert_true (claims.count - before <= 7);
+        chunks++;
+    }
+    assert_int_equal (claims.count, 300);
+    assert_int_equal (chunks, 43); /* 42 full chunks, and one of 6 that finds the end */
+    store_origin_t *origins;
+    size_t origin_count;
+    assert_int_equal (store_snapshot_origins (snapshot, &origins, &origin_count), 0);
+    assert_int_equal (origin_count, 1);
+    assert_string_equal (origins[0].origin_node, "370102");
+    assert_int_equal (origins[0].seq, 2);
+    store_snapshot_destroy (&snapshot);
+    store_snapshot_destroy (&snapshot);
+    /* a byte limit below one claim still hands out one claim per call */
+    claims_t one = {0};
+    uint64_t later_seq;
+    assert_int_equal (store_snapshot_open (f->store, &snapshot, &later_seq, NULL, f->error),
+                      0);
+    assert_int_equal (later_seq, 3);
+    assert_int_equal (
+        store_snapshot_next (snapshot, 100, 1, s_take_claim, &one, &done, f->error), 0);
+    assert_int_equal (one.count, 1);
+    assert_false (done);
+    store_snapshot_destroy (&snapshot);
+    free (one.claims[0]);
+    free (one.claims);
+    free (one.sizes);
+
+    char hub_dir[96];
+    snprintf (hub_dir, sizeof hub_dir, "%s/hub", f->dir);
+    store_t *hub = s_open (hub_dir, "370100", 0);
+    store_claims_t chunk = {.claims = (const uint8_t *const *)claims.claims,
+                            .sizes = claims.sizes,
+                            .count = claims.count,
+                            .jurisdiction = "3701"};
+    store_remote_report_t report;
+    assert_int_equal (store_apply_claims (hub, &chunk, 1, &report, f->error), 0);
+    assert_int_equal (report.applied, 300);
+    assert_int_equal (report.rejected, 0);
+    /* again: all stale */
+    assert_int_equal (store_apply_claims (hub, &chunk, 1, &report, f->error), 0);
+    assert_int_equal (report.stale, 300);
+    assert_int_equal (store_snapshot_finish (hub, "370102", log_seq, origins, origin_count,
+                                             false, f->error),
+                      0);
+    uint64_t last, seq;
+    assert_int_equal (store_link_last (hub, "370102", &last), 0);
+    assert_int_equal (last, 2);
+    assert_int_equal (store_origin_state (hub, "370102", &seq, NULL), 0);
+    assert_int_equal (seq, 2);
+    free (origins);
+
+    /* then the log after the snapshot: the chain goes on */
+    store_remote_report_t reports[4];
+    size_t count;
+    s_relay (f->store, log_seq + 1, hub, "370102", log_seq + 1, "3701", reports, &count);
+    assert_int_equal (count, 1);
+    assert_int_equal (reports[0].status, 0);
+    assert_int_equal (reports[0].applied, 1);
+    compare_t compare = {.other = hub};
+    assert_int_equal (store_each_object (f->store, s_compare_object, &compare), 0);
+    assert_int_equal (compare.objects, 300);
+    assert_int_equal (compare.differences, 0);
+    s_check (hub);
+    store_destroy (&hub);
+    for (size_t i = 0; i < claims.count; i++)
+        free (claims.claims[i]);
+    free (claims.claims);
+    free (claims.sizes);
+    free (records);
+}
+
+/* The writer grows the map: an open snapshot ends, and says so. */
+static void
+test_snapshot_ends_on_growth (void **state)
+{
+    fixture_t *f = *state;
+    store_destroy (&f->store);
+    char command[128];
+    snprintf (command, sizeof command, "rm -rf '%s'/*", f->dir);
+    assert_int_equal (system (command), 0);
+    f->store = s_open (f->dir, "370102", 1 << 20);
+    yw_record_t *records = s_vehicles (0, 100, 0);
+    s_ingest (f->store, "a", YW_KIND_VEHICLE, records, 100, false, true, 1);
+    free (records);
+    store_snapshot_t *snapshot;
+    uint64_t log_seq;
+    assert_int_equal (store_snapshot_open (f->store, &snapshot, &log_seq, NULL, f->error),
+                      0);
+    records = s_vehicles (1000, 20000, 0);
+    s_ingest (f->store, "a", YW_KIND_VEHICLE, records, 20000, false, true, 2);
+    claims_t claims = {0};
+    bool done = false;
+    char error[STORE_ERROR_SIZE] = "";
+    assert_int_equal (
+        store_snapshot_next (snapshot, 10, 1 << 20, s_take_claim, &claims, &done, error),
+        YW_ESTORE);
+    assert_non_null (strstr (error, "take a new one"));
+    store_snapshot_destroy (&snapshot);
+    free (records);
+}
+
 int
 main (void)
 {
@@ -1326,6 +1495,8 @@ main (void)
         cmocka_unit_test_setup_teardown (test_check_finds_damage, s_setup, s_teardown),
         cmocka_unit_test_setup_teardown (test_remote_apply, s_setup, s_teardown),
         cmocka_unit_test_setup_teardown (test_claims_converge, s_setup, s_teardown),
+        cmocka_unit_test_setup_teardown (test_snapshot, s_setup, s_teardown),
+        cmocka_unit_test_setup_teardown (test_snapshot_ends_on_growth, s_setup, s_teardown),
     };
     return cmocka_run_group_tests (tests, NULL, NULL);
 }
