@@ -11,6 +11,7 @@
 #include "cli.h"
 #include "codebook.h"
 #include "mapping.h"
+#include "recjson.h"
 #include "yw.h"
 
 static const char *s_usage =
@@ -34,24 +35,6 @@ typedef struct {
     FILE *emit;
 } s_sinks_t;
 
-/* Tabs and newlines in values would break the TSV: escape them. */
-static void
-s_put_tsv (FILE *out, const char *text)
-{
-    for (; *text; text++) {
-        if (*text == '\t')
-            fputs ("\\t", out);
-        else if (*text == '\n')
-            fputs ("\\n", out);
-        else if (*text == '\r')
-            fputs ("\\r", out);
-        else if (*text == '\\')
-            fputs ("\\\\", out);
-        else
-            fputc (*text, out);
-    }
-}
-
 static int
 s_on_reject (void *arg, uint64_t line, const rowmap_reject_t *reject)
 {
@@ -61,47 +44,11 @@ s_on_reject (void *arg, uint64_t line, const rowmap_reject_t *reject)
     fprintf (sinks->rejects, "%llu\t%s\t%s\t", (unsigned long long)line,
              reject->field >= 0 ? yw_fields[reject->field].name : "-",
              yw_reason_code (reject->reason));
-    s_put_tsv (sinks->rejects, reject->value);
+    recjson_put_tsv (sinks->rejects, reject->value);
     fputc ('\t', sinks->rejects);
-    s_put_tsv (sinks->rejects, reject->message);
+    recjson_put_tsv (sinks->rejects, reject->message);
     fputc ('\n', sinks->rejects);
     return ferror (sinks->rejects) ? YW_EIO : 0;
-}
-
-static json_t *
-s_record_json (const yw_record_t *record)
-{
-    json_t *object = json_object ();
-    char hash[YW_HASH_SIZE * 2 + 1];
-    for (int i = 0; i < YW_HASH_SIZE; i++)
-        sprintf (hash + 2 * i, "%02x", record->content_hash[i]);
-    json_object_set_new (object, "object_code", json_string (record->object_code));
-    json_object_set_new (object, "kind", json_string (yw_kind_name (record->kind)));
-    for (size_t i = 0; yw_fields[i].name; i++) {
-        const yw_field_t *field = &yw_fields[i];
-        if ((field->kind != YW_KIND_NONE && field->kind != record->kind) ||
-            !(record->present & (1ull << i)))
-            continue;
-        const void *value = yw_field_cptr (record, field);
-        json_t *item;
-        switch (field->type) {
-            case YW_FT_TEXT:
-            case YW_FT_CODE:
-            case YW_FT_REGION:
-            case YW_FT_USCC:
-            case YW_FT_PLATE:
-            case YW_FT_VIN:
-            case YW_FT_ENUM: item = json_string ((const char *)value); break;
-            default:
-                item = json_integer (field->size == sizeof (int32_t)
-                                         ? *(const int32_t *)value
-                                         : *(const int64_t *)value);
-                break;
-        }
-        json_object_set_new (object, field->name, item);
-    }
-    json_object_set_new (object, "content_hash", json_string (hash));
-    return object;
 }
 
 static int
@@ -110,7 +57,7 @@ s_on_accept (void *arg, const yw_record_t *record, uint64_t line)
     s_sinks_t *sinks = arg;
     if (!sinks->emit)
         return 0;
-    json_t *object = s_record_json (record);
+    json_t *object = recjson_record (record, false);
     int rc = json_dumpf (object, sinks->emit, JSON_COMPACT | JSON_PRESERVE_ORDER);
     json_decref (object);
     fputc ('\n', sinks->emit);

@@ -9,6 +9,7 @@
 
 #include "cli.h"
 #include "hlc.h"
+#include "recjson.h"
 #include "store.h"
 #include "yw.h"
 
@@ -44,23 +45,6 @@ s_parse_time (const char *text)
     return (int64_t)timegm (&tm) * 1000;
 }
 
-static void
-s_put_tsv (const char *text)
-{
-    for (; text && *text; text++) {
-        if (*text == '\t')
-            fputs ("\\t", stdout);
-        else if (*text == '\n')
-            fputs ("\\n", stdout);
-        else if (*text == '\r')
-            fputs ("\\r", stdout);
-        else if (*text == '\\')
-            fputs ("\\\\", stdout);
-        else
-            fputc (*text, stdout);
-    }
-}
-
 typedef struct {
     bool json;
 } s_printer_t;
@@ -90,15 +74,15 @@ s_print (void *arg, const store_reject_t *reject)
     }
     else {
         printf ("%s\t%s\t", stamp, yw_kind_name (reject->kind));
-        s_put_tsv (row->source);
+        recjson_put_tsv (stdout, row->source);
         printf ("\t%llu\t", (unsigned long long)row->line);
-        s_put_tsv (row->field);
+        recjson_put_tsv (stdout, row->field);
         fputc ('\t', stdout);
-        s_put_tsv (row->reason);
+        recjson_put_tsv (stdout, row->reason);
         fputc ('\t', stdout);
-        s_put_tsv (row->value);
+        recjson_put_tsv (stdout, row->value);
         fputc ('\t', stdout);
-        s_put_tsv (row->message);
+        recjson_put_tsv (stdout, row->message);
         fputc ('\n', stdout);
     }
     return ferror (stdout) ? YW_EIO : 0;

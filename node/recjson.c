@@ -54,3 +54,20 @@ recjson_record (const yw_record_t *record, bool envelope)
     json_object_set_new (object, "content_hash", json_string (hash));
     return object;
 }
+
+void
+recjson_put_tsv (FILE *out, const char *text)
+{
+    for (; text && *text; text++) {
+        if (*text == '\t')
+            fputs ("\\t", out);
+        else if (*text == '\n')
+            fputs ("\\n", out);
+        else if (*text == '\r')
+            fputs ("\\r", out);
+        else if (*text == '\\')
+            fputs ("\\\\", out);
+        else
+            fputc (*text, out);
+    }
+}
