@@ -156,6 +156,7 @@ s_hello (const wire_field_t *in, linkmsg_hello_t *out, char *error)
             case 4: step = s_varint (&f, &out->log_first, "HELLO.log_first", error); break;
             case 5: step = s_varint (&f, &out->log_last, "HELLO.log_last", error); break;
             case 6: step = s_varint (&f, &out->nonce, "HELLO.nonce", error); break;
+            case 7: step = s_varint (&f, &out->log_id, "HELLO.log_id", error); break;
             default: break;
         }
         if (step)
@@ -368,7 +369,7 @@ s_snapshot_begin (const wire_field_t *in, linkmsg_snapshot_begin_t *out, char *e
                 step = s_varint (&f, &out->log_seq, "SNAPSHOT_BEGIN.log_seq", error);
                 break;
             case 3:
-                step = s_varint (&f, &out->claims, "SNAPSHOT_BEGIN.claims", error);
+                step = s_varint (&f, &out->objects, "SNAPSHOT_BEGIN.objects", error);
                 break;
             default: break;
         }
@@ -671,6 +672,7 @@ linkmsg_encode (const linkmsg_t *msg, wire_buf_t *buf)
             s_put_u64 (buf, 4, m->log_first);
             s_put_u64 (buf, 5, m->log_last);
             s_put_u64 (buf, 6, m->nonce);
+            s_put_u64 (buf, 7, m->log_id);
             break;
         }
         case LINKMSG_WELCOME: {
@@ -716,7 +718,7 @@ linkmsg_encode (const linkmsg_t *msg, wire_buf_t *buf)
             const linkmsg_snapshot_begin_t *m = &msg->snapshot_begin;
             s_put_u64 (buf, 1, m->snapshot_id);
             s_put_u64 (buf, 2, m->log_seq);
-            s_put_u64 (buf, 3, m->claims);
+            s_put_u64 (buf, 3, m->objects);
             break;
         }
         case LINKMSG_SNAPSHOT_END: {

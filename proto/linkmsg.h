@@ -83,6 +83,7 @@ typedef struct {
     uint64_t log_first;
     uint64_t log_last;
     uint64_t nonce;
+    uint64_t log_id; /* the log's incarnation */
 } linkmsg_hello_t;
 
 typedef struct {
@@ -138,7 +139,7 @@ typedef struct {
 typedef struct {
     uint64_t snapshot_id;
     uint64_t log_seq;
-    uint64_t claims;
+    uint64_t objects;
 } linkmsg_snapshot_begin_t;
 
 typedef struct {

@@ -66,7 +66,8 @@ test_hello_welcome (void **state)
                                     .jurisdiction = "370102",
                                     .log_first = 7,
                                     .log_last = 123456789012ull,
-                                    .nonce = UINT64_MAX};
+                                    .nonce = UINT64_MAX,
+                                    .log_id = 0x1234567890abcdefull};
     Yiwang__LinkMessage *stock = s_round_trip (f);
     const linkmsg_hello_t *h = &f->out.hello;
     assert_int_equal (h->protocol, LINK_PROTOCOL_VERSION);
@@ -74,6 +75,7 @@ test_hello_welcome (void **state)
     assert_string_equal (h->jurisdiction, "370102");
     assert_int_equal (h->log_first, 7);
     assert_true (h->log_last == 123456789012ull && h->nonce == UINT64_MAX);
+    assert_true (h->log_id == 0x1234567890abcdefull);
     assert_string_equal (stock->hello->node_id, "county-370102");
     assert_true (stock->hello->nonce == UINT64_MAX);
     assert_true (stock->hello->log_last == 123456789012ull);
@@ -222,10 +224,10 @@ test_snapshot (void **state)
     fixture_t *f = *state;
     f->in.type = LINKMSG_SNAPSHOT_BEGIN;
     f->in.snapshot_begin =
-        (linkmsg_snapshot_begin_t){.snapshot_id = 8, .log_seq = 77, .claims = 3};
+        (linkmsg_snapshot_begin_t){.snapshot_id = 8, .log_seq = 77, .objects = 3};
     Yiwang__LinkMessage *stock = s_round_trip (f);
     assert_true (f->out.snapshot_begin.snapshot_id == 8 &&
-                 f->out.snapshot_begin.log_seq == 77 && f->out.snapshot_begin.claims == 3);
+                 f->out.snapshot_begin.log_seq == 77 && f->out.snapshot_begin.objects == 3);
     yiwang__link_message__free_unpacked (stock, NULL);
 
     /* a chunk built claim by claim */
