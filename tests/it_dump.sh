@@ -25,7 +25,8 @@ sed 's/^region = 370202/region = 370102/' "$source/deploy/samples/reception-json
 
 data=$tmp/node
 "$node_bin" --id county-370102 --jurisdiction 370102 --data "$data" 2>>"$tmp/node.log" &
-pids+=($!)
+node_pid=$!
+pids+=($node_pid)
 for _ in $(seq 100); do [[ -S $data/ingest.ipc ]] && break; sleep 0.1; done
 [[ -S $data/ingest.ipc ]] || { cat "$tmp/node.log"; fail "node did not start"; }
 endpoint=ipc://$data/ingest.ipc
@@ -127,4 +128,7 @@ done
 
 # 6. The readers never disturb the writer: the store is consistent.
 "$yiwang" fsck --data "$data" > "$tmp/fsck" || { cat "$tmp/fsck"; fail "fsck"; }
+kill -TERM "$node_pid"
+wait "$node_pid" || fail "node exit status $? on SIGTERM"
+pids=()
 echo "it_dump: ok ($objects objects, $gone deleted, $rejected rejections)"
