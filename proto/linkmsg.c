@@ -97,7 +97,7 @@ s_varint (const wire_field_t *field, uint64_t *out, const char *what, char *erro
 static int
 s_u32 (const wire_field_t *field, uint32_t *out, const char *what, char *error)
 {
-    uint64_t value;
+    uint64_t value = 0;
     int rc = s_varint (field, &value, what, error);
     if (rc)
         return rc;
@@ -111,7 +111,7 @@ s_u32 (const wire_field_t *field, uint32_t *out, const char *what, char *error)
 static int
 s_bool (const wire_field_t *field, bool *out, const char *what, char *error)
 {
-    uint64_t value;
+    uint64_t value = 0;
     int rc = s_varint (field, &value, what, error);
     *out = value != 0;
     return rc;
