@@ -7,6 +7,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <lmdb.h>
+#include <openssl/sha.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -23,7 +24,8 @@
 #include "yw.h"
 
 #define S_CODE (YW_OBJECT_CODE_SIZE - 1) /* 23 */
-#define S_HEADER 4
+#define S_HEADER 12
+#define S_INDEX_ITEM (8 + S_CODE) /* an index item: object seq, object code */
 #define S_CLAIM 64
 #define S_MAX_CLAIMS 255
 #define S_NO_VISIBLE 0xff
@@ -31,7 +33,8 @@
 #define S_OWN 1u /* this node's origin ordinal */
 #define S_DELETED 0x01
 #define S_MAX_SOURCE 255
-#define S_RUN_BLOCK 64 /* codes buffered per spill block while merging */
+#define S_RUN_BLOCK 64     /* items buffered per spill block while merging */
+#define S_SRC_CHUNK 131072 /* src items sorted at a time for a --full run */
 
 /* Internal: the map is full, grow it and do the transaction again. */
 #define S_GROW 1
@@ -49,7 +52,8 @@ typedef struct {
 
 typedef struct {
     unsigned count;
-    int visible; /* index of the visible claim, or -1 */
+    uint64_t seq; /* the object's number here, from when it was first claimed */
+    int visible;  /* index of the visible claim, or -1 */
     s_claim_t claim[S_MAX_CLAIMS];
 } s_object_t;
 
@@ -71,6 +75,7 @@ typedef struct {
     uint32_t key_at; /* offset of the key in store_t.arena */
     uint16_t key_size;
     uint8_t remove; /* 1: delete the entry; 0: add it */
+    uint8_t seq[8]; /* the object's seq, big-endian */
     char code[S_CODE];
 } s_index_op_t;
 
@@ -81,7 +86,7 @@ typedef struct {
     size_t size;
 } s_buffer_t;
 
-enum { S_ITEMS, S_ITEMS_SPARE, S_SORT, S_SORT_SPARE, S_BUFFERS };
+enum { S_ITEMS, S_ITEMS_SPARE, S_SORT, S_SORT_SPARE, S_BLOCK, S_BUFFERS };
 
 static void *
 s_buffer (s_buffer_t *buffer, size_t size)
@@ -100,7 +105,7 @@ struct _store_t {
     bool read_only;
     int lock_fd;
     MDB_env *env;
-    MDB_dbi obj, body, log, idx, src, reject, origin, meta;
+    MDB_dbi obj, body, log, idx, src, reject, origin, meta, batch;
     MDB_txn *rtxn; /* cached read transaction, reset between calls */
     size_t map_size, map_max;
     bool broken; /* LMDB said MDB_PANIC: reopen before the next write */
@@ -254,6 +259,7 @@ s_object_decode (const MDB_val *value, s_object_t *object)
         return -1;
     object->count = in[1];
     object->visible = in[2] == S_NO_VISIBLE ? -1 : in[2];
+    object->seq = s_get64 (in + 4);
     for (unsigned i = 0; i < object->count; i++) {
         const uint8_t *c = in + S_HEADER + i * S_CLAIM;
         s_claim_t *claim = &object->claim[i];
@@ -278,6 +284,7 @@ s_object_encode (const s_object_t *object, uint8_t *out)
     out[1] = (uint8_t)object->count;
     out[2] = object->visible < 0 ? S_NO_VISIBLE : (uint8_t)object->visible;
     out[3] = 0;
+    s_put64 (out + 4, object->seq);
     for (unsigned i = 0; i < object->count; i++) {
         uint8_t *c = out + S_HEADER + i * S_CLAIM;
         const s_claim_t *claim = &object->claim[i];
@@ -393,11 +400,12 @@ s_env_open (store_t *self, char *error)
         {"obj", offsetof (store_t, obj), 0},
         {"body", offsetof (store_t, body), 0},
         {"log", offsetof (store_t, log), 0},
-        {"idx", offsetof (store_t, idx), 0},
-        {"src", offsetof (store_t, src), 0},
+        {"idx", offsetof (store_t, idx), MDB_DUPSORT | MDB_DUPFIXED},
+        {"src", offsetof (store_t, src), MDB_DUPSORT | MDB_DUPFIXED},
         {"reject", offsetof (store_t, reject), 0},
         {"origin", offsetof (store_t, origin), 0},
         {"meta", offsetof (store_t, meta), 0},
+        {"batch", offsetof (store_t, batch), 0},
     };
     for (size_t i = 0; i < sizeof tables / sizeof tables[0]; i++) {
         MDB_dbi *dbi = (MDB_dbi *)((char *)self + tables[i].offset);
@@ -409,6 +417,11 @@ s_env_open (store_t *self, char *error)
                 return s_fail (error, YW_ENOTFOUND,
                                "store: %s is not a yiwang store (no %s)", self->dir,
                                tables[i].name);
+            if (rc == MDB_INCOMPATIBLE)
+                return s_fail (error, YW_ECONFIG,
+                               "store %s: table %s is not of this program's schema %d: "
+                               "move the store away and import again",
+                               self->dir, tables[i].name, STORE_SCHEMA);
             return s_lmdb_fail (error, rc, tables[i].name);
         }
     }
@@ -663,10 +676,11 @@ s_open_state (store_t *self, const char *node_id, char *error)
         uint64_t schema = 0;
         if ((rc = s_meta_get_u64 (txn, self, "yw.schema", &schema)))
             goto lmdb_failed;
-        if (schema > STORE_SCHEMA) {
+        if (schema != STORE_SCHEMA) {
             mdb_txn_abort (txn);
             return s_fail (error, YW_ECONFIG,
-                           "store %s has schema %llu, newer than this program's %d",
+                           "store %s has schema %llu, this program reads schema %d: move "
+                           "the store away and import again",
                            self->dir, (unsigned long long)schema, STORE_SCHEMA);
         }
     }
@@ -779,7 +793,8 @@ typedef struct {
     MDB_cursor *body_cur; /* key on the page it is on, without a descent */
     MDB_cursor *src_cur;
     MDB_cursor *idx_cur;
-    bool obj_on;                     /* obj_cur is on the object s_object_load () read */
+    bool obj_on;        /* obj_cur is on the object s_object_load () read */
+    uint64_t seq_floor; /* HLC at begin: objects with a larger seq are new here */
     char origin_id[YW_NODE_ID_SIZE]; /* the origin last looked up, and its ordinal */
     uint32_t origin_ordinal;
     uint64_t next_body; /* next body position */
@@ -788,6 +803,7 @@ typedef struct {
     uint8_t hash[YW_HASH_SIZE];
     bool building;         /* the builder holds an open origin batch */
     bool dirty;            /* something was written: commit */
+    bool own_changed;      /* a claim of this node changed */
     size_t origins_before; /* origin cache size at begin */
     char *error;
 } s_txn_t;
@@ -883,6 +899,7 @@ s_txn_begin (store_t *self, s_txn_t *t, char *error)
         return s_lmdb_fail (error, rc, "begin");
     }
     t->origins_before = self->origin_count;
+    t->seq_floor = self->hlc.last;
     self->op_count = 0;
     self->arena_size = 0;
     uint64_t last_body, last_log;
@@ -1097,7 +1114,7 @@ s_visible (store_t *self, MDB_txn *txn, s_object_t *object)
 }
 
 static void
-s_index_op (store_t *self, const s_key_t *key, const char *code, bool remove)
+s_index_op (store_t *self, const s_key_t *key, const char *code, uint64_t seq, bool remove)
 {
     if (self->op_count == self->op_capacity) {
         self->op_capacity = self->op_capacity ? self->op_capacity * 2 : 4096;
@@ -1111,6 +1128,7 @@ s_index_op (store_t *self, const s_key_t *key, const char *code, bool remove)
     op->key_at = (uint32_t)self->arena_size;
     op->key_size = (uint16_t)key->size;
     op->remove = remove;
+    s_put64 (op->seq, seq);
     memcpy (op->code, code, S_CODE);
     memcpy (self->arena + self->arena_size, key->data, key->size);
     self->arena_size += key->size;
@@ -1118,18 +1136,18 @@ s_index_op (store_t *self, const s_key_t *key, const char *code, bool remove)
 
 /* Queues the index changes from old_keys to new_keys of one object. */
 static void
-s_index_apply (s_txn_t *t, const char *code, const s_keys_t *old_keys,
+s_index_apply (s_txn_t *t, const char *code, uint64_t seq, const s_keys_t *old_keys,
                const s_keys_t *new_keys)
 {
     for (size_t i = 0; i < old_keys->count; i++)
         if (!s_keys_has (new_keys, &old_keys->key[i]))
-            s_index_op (t->store, &old_keys->key[i], code, true);
+            s_index_op (t->store, &old_keys->key[i], code, seq, true);
     for (size_t i = 0; i < new_keys->count; i++)
         if (!s_keys_has (old_keys, &new_keys->key[i]))
-            s_index_op (t->store, &new_keys->key[i], code, false);
+            s_index_op (t->store, &new_keys->key[i], code, seq, false);
 }
 
-/* LMDB's key order (memcmp, then length), then the object code. */
+/* LMDB's order of the entries (memcmp, then length): key, then seq. */
 static int
 s_index_op_compare (const store_t *self, const s_index_op_t *x, const s_index_op_t *y)
 {
@@ -1139,11 +1157,11 @@ s_index_op_compare (const store_t *self, const s_index_op_t *x, const s_index_op
         return c;
     if (x->key_size != y->key_size)
         return x->key_size < y->key_size ? -1 : 1;
-    return memcmp (x->code, y->code, S_CODE);
+    return memcmp (x->seq, y->seq, 8);
 }
 
 /* A queued index change's place in the sort: the first 16 bytes of its
-   table entry (key, then code), big-endian, and the change's number. */
+   table entry (key, then seq), big-endian, and the change's number. */
 typedef struct {
     uint64_t high, low;
     uint32_t op;
@@ -1157,8 +1175,8 @@ s_entry_bytes (const store_t *self, const s_index_op_t *op, size_t from)
         uint8_t byte = 0;
         if (i < op->key_size)
             byte = self->arena[op->key_at + i];
-        else if (i < (size_t)op->key_size + S_CODE)
-            byte = (uint8_t)op->code[i - op->key_size];
+        else if (i < (size_t)op->key_size + 8)
+            byte = op->seq[i - op->key_size];
         value = value << 8 | byte;
     }
     return value;
@@ -1236,19 +1254,25 @@ s_index_flush (s_txn_t *t)
     int rc = 0;
     for (size_t i = 0; i < self->op_count && rc == 0; i++) {
         const s_index_op_t *op = &self->ops[order[i].op];
-        uint8_t entry[sizeof (s_key_t) + S_CODE];
-        memcpy (entry, self->arena + op->key_at, op->key_size);
-        memcpy (entry + op->key_size, op->code, S_CODE);
-        MDB_val key = {op->key_size + S_CODE, entry}, data = {0, NULL};
+        uint8_t item[S_INDEX_ITEM];
+        memcpy (item, op->seq, 8);
+        memcpy (item + 8, op->code, S_CODE);
+        MDB_val key = {op->key_size, self->arena + op->key_at};
+        MDB_val data = {S_INDEX_ITEM, item};
         if (op->remove) {
-            int lmdb = mdb_cursor_get (t->idx_cur, &key, &data, MDB_SET);
+            int lmdb = mdb_cursor_get (t->idx_cur, &key, &data, MDB_GET_BOTH);
             if (lmdb == 0)
                 lmdb = mdb_cursor_del (t->idx_cur, 0);
             if (lmdb && lmdb != MDB_NOTFOUND)
                 rc = s_lmdb_fail (t->error, lmdb, "index delete");
         }
         else {
-            int lmdb = mdb_cursor_put (t->idx_cur, &key, &data, MDB_NOOVERWRITE);
+            /* an object new in this transaction has a seq above every stored
+               one, and the changes come sorted: its item goes at the end of
+               its key's items, where LMDB appends and fills pages */
+            bool fresh = s_get64 (op->seq) > t->seq_floor;
+            int lmdb = mdb_cursor_put (t->idx_cur, &key, &data,
+                                       fresh ? MDB_APPENDDUP : MDB_NODUPDATA);
             if (lmdb && lmdb != MDB_KEYEXIST)
                 rc = s_lmdb_fail (t->error, lmdb, "index put");
         }
@@ -1277,6 +1301,10 @@ s_claim_set (s_txn_t *t, const char *code, s_object_t *object, s_claim_t *claim,
     s_claim_t old_visible = {0};
     if (had_visible)
         old_visible = object->claim[object->visible];
+    /* a new object's number: increasing, so a new object's index entries
+       go to the end of their key's range instead of anywhere in it */
+    if (object->count == 0)
+        object->seq = hlc_next (&self->hlc);
 
     if (!claim->deleted) {
         uint8_t position[8];
@@ -1316,7 +1344,7 @@ s_claim_set (s_txn_t *t, const char *code, s_object_t *object, s_claim_t *claim,
             (rc = s_claim_keys (t, code, now, now->origin == claim->origin ? record : NULL,
                                 &new_keys)))
             return rc;
-        s_index_apply (t, code, &old_keys, &new_keys);
+        s_index_apply (t, code, object->seq, &old_keys, &new_keys);
     }
     if (old_body) {
         uint8_t position[8];
@@ -1329,6 +1357,8 @@ s_claim_set (s_txn_t *t, const char *code, s_object_t *object, s_claim_t *claim,
     MDB_val key = {S_CODE, (void *)code};
     MDB_val value = {s_object_encode (object, value_data), value_data};
     /* s_object_load () left the cursor on the object, or where it goes */
+    if (claim->origin == S_OWN)
+        t->own_changed = true;
     if ((rc = mdb_cursor_put (t->obj_cur, &key, &value, t->obj_on ? MDB_CURRENT : 0)))
         return s_lmdb_fail (t->error, rc, "object put");
     t->obj_on = true;
@@ -1383,14 +1413,6 @@ s_source_ordinal (s_txn_t *t, const char *source, uint32_t *ordinal)
     *ordinal = (uint32_t)next;
     t->dirty = true;
     return 0;
-}
-
-static void
-s_src_key (uint8_t *key, uint32_t source, uint8_t kind, const char *code)
-{
-    s_put32 (key, source);
-    key[4] = kind;
-    memcpy (key + 5, code, S_CODE);
 }
 
 /* ---------------------------------------------------------- rejections */
@@ -1454,6 +1476,73 @@ s_get_text (const uint8_t **in, const uint8_t *end, char *out)
     out[n] = '\0';
     *in += 2 + n;
     return out;
+}
+
+/* ------------------------------------------------------------ sorting */
+
+typedef struct {
+    uint64_t prefix; /* first 8 bytes of the code, big-endian */
+    const char *code;
+    uint32_t batch;
+    uint32_t index;
+} s_item_t;
+
+static int
+s_item_compare (const void *a, const void *b)
+{
+    const s_item_t *x = a, *y = b;
+    if (x->prefix != y->prefix)
+        return x->prefix < y->prefix ? -1 : 1;
+    int c = memcmp (x->code + 8, y->code + 8, S_CODE - 8);
+    if (c)
+        return c;
+    if (x->batch != y->batch)
+        return x->batch < y->batch ? -1 : 1;
+    return x->index < y->index ? -1 : x->index > y->index;
+}
+
+/* Sorts items by object code, then batch and index: a stable LSD radix sort
+   on the codes' first 8 bytes (skipping bytes all codes share, such as the
+   kind prefix), then a stable insertion sort of the rare runs that share
+   them. Items come in (batch, index) order. */
+static void
+s_items_sort (store_t *self, s_item_t *items, size_t count)
+{
+    s_item_t *from = items;
+    s_item_t *to =
+        s_buffer (&self->buffers[S_ITEMS_SPARE], (count ? count : 1) * sizeof *to);
+    for (int shift = 0; shift < 64; shift += 8) {
+        size_t counts[256] = {0};
+        for (size_t i = 0; i < count; i++)
+            counts[(from[i].prefix >> shift) & 0xff]++;
+        if (count == 0 || counts[(from[0].prefix >> shift) & 0xff] == count)
+            continue; /* every item has the same byte here */
+        size_t at = 0;
+        for (int b = 0; b < 256; b++) {
+            size_t n = counts[b];
+            counts[b] = at;
+            at += n;
+        }
+        for (size_t i = 0; i < count; i++)
+            to[counts[(from[i].prefix >> shift) & 0xff]++] = from[i];
+        s_item_t *swap = from;
+        from = to;
+        to = swap;
+    }
+    if (from != items)
+        memcpy (items, from, count * sizeof *items);
+    for (size_t i = 1; i < count; i++) {
+        if (items[i].prefix != items[i - 1].prefix)
+            continue;
+        s_item_t item = items[i];
+        size_t j = i;
+        while (j > 0 && items[j - 1].prefix == item.prefix &&
+               s_item_compare (&items[j - 1], &item) > 0) {
+            items[j] = items[j - 1];
+            j--;
+        }
+        items[j] = item;
+    }
 }
 
 /* -------------------------------------------------------- --full runs */
@@ -1547,16 +1636,18 @@ s_run_append (s_txn_t *t, s_run_t *run, const char *const *codes, size_t count)
 }
 
 /* k-way merge of a spill file's sorted blocks, each read through a small
-   buffer: the run's object codes in order, without repeats. */
+   buffer: the items in object-code order, without repeats. An item is an
+   object code, maybe followed by more (the src table's object seq). */
 typedef struct {
-    uint64_t offset;     /* next code to read from the file */
-    uint32_t remaining;  /* codes not yet read into buffer */
-    uint32_t have, next; /* codes in buffer, and the next one */
-    uint8_t buffer[S_RUN_BLOCK * S_CODE];
+    uint64_t offset;     /* next item to read from the file */
+    uint32_t remaining;  /* items not yet read into buffer */
+    uint32_t have, next; /* items in buffer, and the next one */
+    uint8_t buffer[S_RUN_BLOCK * S_INDEX_ITEM];
 } s_block_t;
 
 typedef struct {
     int fd;
+    size_t item; /* bytes of an item: S_CODE or S_INDEX_ITEM */
     s_block_t *blocks;
     size_t *heap; /* block indexes, min-heap on their next code */
     size_t heap_size;
@@ -1568,7 +1659,7 @@ static const uint8_t *
 s_block_head (const s_merge_t *m, size_t block)
 {
     const s_block_t *b = &m->blocks[block];
-    return b->buffer + b->next * S_CODE;
+    return b->buffer + b->next * m->item;
 }
 
 static void
@@ -1600,10 +1691,10 @@ s_block_fill (s_merge_t *m, s_block_t *b)
     if (b->remaining == 0)
         return 0;
     uint32_t take = b->remaining < S_RUN_BLOCK ? b->remaining : S_RUN_BLOCK;
-    ssize_t n = pread (m->fd, b->buffer, (size_t)take * S_CODE, (off_t)b->offset);
-    if (n != (ssize_t)take * S_CODE)
+    ssize_t n = pread (m->fd, b->buffer, (size_t)take * m->item, (off_t)b->offset);
+    if (n != (ssize_t)(take * m->item))
         return -1;
-    b->offset += (uint64_t)take * S_CODE;
+    b->offset += (uint64_t)take * m->item;
     b->remaining -= take;
     b->have = take;
     b->next = 0;
@@ -1611,10 +1702,11 @@ s_block_fill (s_merge_t *m, s_block_t *b)
 }
 
 static int
-s_merge_open (s_merge_t *m, int fd, uint64_t length)
+s_merge_open (s_merge_t *m, int fd, uint64_t length, size_t item)
 {
     memset (m, 0, sizeof *m);
     m->fd = fd;
+    m->item = item;
     size_t count = 0, capacity = 0;
     uint64_t at = 0;
     while (at < length) {
@@ -1622,7 +1714,7 @@ s_merge_open (s_merge_t *m, int fd, uint64_t length)
         if (length - at < 4 || pread (fd, header, 4, (off_t)at) != 4)
             return -1;
         uint32_t codes = s_get32 (header);
-        if ((length - at - 4) / S_CODE < codes)
+        if ((length - at - 4) / item < codes)
             return -1;
         if (count == capacity) {
             capacity = capacity ? capacity * 2 : 16;
@@ -1632,7 +1724,7 @@ s_merge_open (s_merge_t *m, int fd, uint64_t length)
         b->offset = at + 4;
         b->remaining = codes;
         b->have = b->next = 0;
-        at += 4 + (uint64_t)codes * S_CODE;
+        at += 4 + (uint64_t)codes * item;
     }
     m->heap = yw_malloc ((count ? count : 1) * sizeof (size_t));
     for (size_t i = 0; i < count; i++) {
@@ -1647,14 +1739,15 @@ s_merge_open (s_merge_t *m, int fd, uint64_t length)
     return 0;
 }
 
-/* Next distinct code into out; returns 1, 0 at the end, -1 on a read error. */
+/* Next item of a code not seen before into out (m->item bytes); returns 1,
+   0 at the end, -1 on a read error. */
 static int
 s_merge_next (s_merge_t *m, uint8_t *out)
 {
     while (m->heap_size) {
         size_t top = m->heap[0];
         s_block_t *b = &m->blocks[top];
-        memcpy (out, s_block_head (m, top), S_CODE);
+        memcpy (out, s_block_head (m, top), m->item);
         b->next++;
         int rc = s_block_fill (m, b);
         if (rc < 0)
@@ -1722,63 +1815,140 @@ s_tombstone_own (s_txn_t *t, const char *code, uint32_t source, bool *done)
     return 0;
 }
 
+/* Sorts a chunk of src items (object code, then seq) by code and appends
+   it to the file as one block (u32 count, items). */
+static int
+s_src_chunk_write (s_txn_t *t, int fd, const char *path, uint64_t *length,
+                   const uint8_t *chunk, size_t count)
+{
+    store_t *self = t->store;
+    s_item_t *items =
+        s_buffer (&self->buffers[S_SORT], (count ? count : 1) * sizeof *items);
+    for (size_t i = 0; i < count; i++) {
+        const uint8_t *item = chunk + i * S_INDEX_ITEM;
+        items[i] = (s_item_t){s_get64 (item), (const char *)item, 0, (uint32_t)i};
+    }
+    s_items_sort (self, items, count);
+    size_t size = 4 + count * S_INDEX_ITEM;
+    uint8_t *block = s_buffer (&self->buffers[S_BLOCK], size);
+    s_put32 (block, (uint32_t)count);
+    for (size_t i = 0; i < count; i++)
+        memcpy (block + 4 + i * S_INDEX_ITEM, items[i].code, S_INDEX_ITEM);
+    ssize_t n = pwrite (fd, block, size, (off_t)*length);
+    if (n != (ssize_t)size)
+        return s_fail (t->error, n < 0 && errno == ENOSPC ? YW_ENOSPC : YW_EIO,
+                       "store: writing %s: %s", path, n < 0 ? strerror (errno) : "short");
+    *length += size;
+    return 0;
+}
+
+/* Writes the codes (and seqs) of the source's objects of the run's kind,
+   which src keeps in the order they were first written, to a temporary file
+   as blocks sorted by code: chunks of S_SRC_CHUNK, so memory stays bounded
+   whatever the size of the source. */
+static int
+s_src_collect (s_txn_t *t, const s_run_t *run, int fd, const char *path, uint64_t *length)
+{
+    store_t *self = t->store;
+    uint8_t *chunk = s_buffer (&self->buffers[S_SORT_SPARE], S_SRC_CHUNK * S_INDEX_ITEM);
+    size_t count = 0;
+    uint8_t key_data[5];
+    s_put32 (key_data, run->source);
+    key_data[4] = (uint8_t)run->kind;
+    MDB_val key = {5, key_data}, data;
+    int rc = 0;
+    int lmdb = mdb_cursor_get (t->src_cur, &key, &data, MDB_SET_KEY);
+    if (lmdb == 0)
+        lmdb = mdb_cursor_get (t->src_cur, &key, &data, MDB_GET_MULTIPLE);
+    while (lmdb == 0 && rc == 0) {
+        /* a page of items at once (DUPFIXED): stored seq first, sorted code first */
+        for (size_t at = 0; at + S_INDEX_ITEM <= data.mv_size && rc == 0;
+             at += S_INDEX_ITEM) {
+            const uint8_t *item = (const uint8_t *)data.mv_data + at;
+            memcpy (chunk + count * S_INDEX_ITEM, item + 8, S_CODE);
+            memcpy (chunk + count * S_INDEX_ITEM + S_CODE, item, 8);
+            if (++count == S_SRC_CHUNK) {
+                rc = s_src_chunk_write (t, fd, path, length, chunk, count);
+                count = 0;
+            }
+        }
+        lmdb = mdb_cursor_get (t->src_cur, &key, &data, MDB_NEXT_MULTIPLE);
+    }
+    if (rc)
+        return rc;
+    if (lmdb != MDB_NOTFOUND)
+        return s_lmdb_fail (t->error, lmdb, "src walk");
+    return count ? s_src_chunk_write (t, fd, path, length, chunk, count) : 0;
+}
+
 /* The final batch of a --full run: tombstones the source's objects of this
    kind that no batch of the run contained, by merge-joining the run's codes
-   with the source's src range. Stale src entries go too. */
+   with the source's, both in code order. Their src items go too, as do
+   stale ones (objects another source took over). */
 static int
 s_run_finish (s_txn_t *t, s_run_t *run, store_ingest_report_t *report)
 {
     store_t *self = t->store;
-    s_merge_t merge;
-    MDB_cursor *cursor = NULL;
-    int rc;
-    if (s_merge_open (&merge, run->fd, run->length)) {
+    s_merge_t merge, src_merge;
+    memset (&merge, 0, sizeof merge);
+    memset (&src_merge, 0, sizeof src_merge);
+    char path[PATH_MAX + 8];
+    snprintf (path, sizeof path, "%s.src", run->path);
+    int fd = open (path, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    if (fd < 0)
+        return s_fail (t->error, YW_EIO, "store: cannot open %s: %s", path,
+                       strerror (errno));
+    unlink (path); /* a scratch file: gone with the descriptor */
+    uint64_t length = 0;
+    int rc = s_src_collect (t, run, fd, path, &length);
+    if (rc)
+        goto done;
+    if (s_merge_open (&merge, run->fd, run->length, S_CODE) ||
+        s_merge_open (&src_merge, fd, length, S_INDEX_ITEM)) {
         rc = s_fail (t->error, YW_ESTORE, "store: spill file %s is damaged", run->path);
         goto done;
     }
-    if ((rc = mdb_cursor_open (t->txn, self->src, &cursor))) {
-        rc = s_lmdb_fail (t->error, rc, "src cursor");
-        goto done;
-    }
-    uint8_t prefix[5];
-    s_put32 (prefix, run->source);
-    prefix[4] = (uint8_t)run->kind;
-    MDB_val key = {5, prefix}, value;
-    uint8_t head[S_CODE];
-    int more = s_merge_next (&merge, head);
-    int lmdb = mdb_cursor_get (cursor, &key, &value, MDB_SET_RANGE);
-    while (lmdb == 0 && key.mv_size == 5 + S_CODE && memcmp (key.mv_data, prefix, 5) == 0) {
-        char code[YW_OBJECT_CODE_SIZE];
-        memcpy (code, (const uint8_t *)key.mv_data + 5, S_CODE);
-        code[S_CODE] = '\0';
-        while (more == 1 && memcmp (head, code, S_CODE) < 0)
+    uint8_t key_data[5];
+    s_put32 (key_data, run->source);
+    key_data[4] = (uint8_t)run->kind;
+    uint8_t head[S_CODE], item[S_INDEX_ITEM];
+    int more = s_merge_next (&merge, head), got;
+    while ((got = s_merge_next (&src_merge, item)) == 1) {
+        while (more == 1 && memcmp (head, item, S_CODE) < 0)
             more = s_merge_next (&merge, head);
-        if (more < 0) {
-            rc = s_fail (t->error, YW_EIO, "store: reading %s", run->path);
-            goto done;
-        }
-        if (more == 1 && memcmp (head, code, S_CODE) == 0) {
-            lmdb = mdb_cursor_get (cursor, &key, &value, MDB_NEXT);
+        if (more < 0)
+            break;
+        if (more == 1 && memcmp (head, item, S_CODE) == 0)
             continue;
-        }
+        char code[YW_OBJECT_CODE_SIZE];
+        memcpy (code, item, S_CODE);
+        code[S_CODE] = '\0';
         bool done;
         if ((rc = s_tombstone_own (t, code, run->source, &done)))
             goto done;
         report->deleted += done;
         /* the object is gone for this source, or another source has it */
-        if ((lmdb = mdb_cursor_del (cursor, 0)))
-            break;
+        uint8_t stored[S_INDEX_ITEM];
+        memcpy (stored, item + S_CODE, 8);
+        memcpy (stored + 8, item, S_CODE);
+        MDB_val key = {5, key_data}, data = {S_INDEX_ITEM, stored};
+        int lmdb = mdb_cursor_get (t->src_cur, &key, &data, MDB_GET_BOTH);
+        if (lmdb == 0)
+            lmdb = mdb_cursor_del (t->src_cur, 0);
+        if (lmdb && lmdb != MDB_NOTFOUND) {
+            rc = s_lmdb_fail (t->error, lmdb, "src delete");
+            goto done;
+        }
         t->dirty = true;
-        lmdb = mdb_cursor_get (cursor, &key, &value, MDB_NEXT);
     }
-    if (lmdb && lmdb != MDB_NOTFOUND) {
-        rc = s_lmdb_fail (t->error, lmdb, "src walk");
+    if (got < 0 || more < 0) {
+        rc = s_fail (t->error, YW_EIO, "store: reading %s", got < 0 ? path : run->path);
         goto done;
     }
     char name[64];
     s_run_name (run, name, sizeof name);
     MDB_val name_key = {strlen (name), name};
-    lmdb = mdb_del (t->txn, self->meta, &name_key, NULL);
+    int lmdb = mdb_del (t->txn, self->meta, &name_key, NULL);
     if (lmdb && lmdb != MDB_NOTFOUND) {
         rc = s_lmdb_fail (t->error, lmdb, "run registry");
         goto done;
@@ -1787,78 +1957,13 @@ s_run_finish (s_txn_t *t, s_run_t *run, store_ingest_report_t *report)
     run->finished = true;
     rc = 0;
 done:
-    if (cursor)
-        mdb_cursor_close (cursor);
+    close (fd);
     s_merge_close (&merge);
+    s_merge_close (&src_merge);
     return rc;
 }
 
 /* ------------------------------------------------------------- ingest */
-
-typedef struct {
-    uint64_t prefix; /* first 8 bytes of the code, big-endian */
-    const char *code;
-    uint32_t batch;
-    uint32_t index;
-} s_item_t;
-
-static int
-s_item_compare (const void *a, const void *b)
-{
-    const s_item_t *x = a, *y = b;
-    if (x->prefix != y->prefix)
-        return x->prefix < y->prefix ? -1 : 1;
-    int c = memcmp (x->code + 8, y->code + 8, S_CODE - 8);
-    if (c)
-        return c;
-    if (x->batch != y->batch)
-        return x->batch < y->batch ? -1 : 1;
-    return x->index < y->index ? -1 : x->index > y->index;
-}
-
-/* Sorts items by object code, then batch and index: a stable LSD radix sort
-   on the codes' first 8 bytes (skipping bytes all codes share, such as the
-   kind prefix), then a stable insertion sort of the rare runs that share
-   them. Items come in (batch, index) order. */
-static void
-s_items_sort (store_t *self, s_item_t *items, size_t count)
-{
-    s_item_t *from = items;
-    s_item_t *to =
-        s_buffer (&self->buffers[S_ITEMS_SPARE], (count ? count : 1) * sizeof *to);
-    for (int shift = 0; shift < 64; shift += 8) {
-        size_t counts[256] = {0};
-        for (size_t i = 0; i < count; i++)
-            counts[(from[i].prefix >> shift) & 0xff]++;
-        if (count == 0 || counts[(from[0].prefix >> shift) & 0xff] == count)
-            continue; /* every item has the same byte here */
-        size_t at = 0;
-        for (int b = 0; b < 256; b++) {
-            size_t n = counts[b];
-            counts[b] = at;
-            at += n;
-        }
-        for (size_t i = 0; i < count; i++)
-            to[counts[(from[i].prefix >> shift) & 0xff]++] = from[i];
-        s_item_t *swap = from;
-        from = to;
-        to = swap;
-    }
-    if (from != items)
-        memcpy (items, from, count * sizeof *items);
-    for (size_t i = 1; i < count; i++) {
-        if (items[i].prefix != items[i - 1].prefix)
-            continue;
-        s_item_t item = items[i];
-        size_t j = i;
-        while (j > 0 && items[j - 1].prefix == item.prefix &&
-               s_item_compare (&items[j - 1], &item) > 0) {
-            items[j] = items[j - 1];
-            j--;
-        }
-        items[j] = item;
-    }
-}
 
 /* Applies one local record (see store_ingest). */
 static int
@@ -1901,10 +2006,17 @@ s_ingest_record (s_txn_t *t, yw_record_t *record, uint32_t source,
     if ((rc = s_claim_set (t, code, object, &claim, record, self->encoded, (size_t)size)))
         return rc;
     if (!known_to_source) {
-        uint8_t key_data[5 + S_CODE];
-        s_src_key (key_data, source, (uint8_t)record->kind, code);
-        MDB_val key = {sizeof key_data, key_data}, value = {0, NULL};
-        if ((rc = mdb_cursor_put (t->src_cur, &key, &value, 0)))
+        /* (source, kind) -> (object seq, code): a new object's seq is above
+           every stored one, so it is appended */
+        uint8_t key_data[5], item[S_INDEX_ITEM];
+        s_put32 (key_data, source);
+        key_data[4] = (uint8_t)record->kind;
+        s_put64 (item, object->seq);
+        memcpy (item + 8, code, S_CODE);
+        MDB_val key = {5, key_data}, value = {S_INDEX_ITEM, item};
+        rc = mdb_cursor_put (t->src_cur, &key, &value,
+                             object->seq > t->seq_floor ? MDB_APPENDDUP : MDB_NODUPDATA);
+        if (rc && rc != MDB_KEYEXIST)
             return s_lmdb_fail (t->error, rc, "src put");
     }
     return s_event_add (t, self->encoded, (size_t)size);
@@ -1950,6 +2062,180 @@ s_ingest_validate (store_ingest_t *batches, size_t count, char *error)
     return 0;
 }
 
+/* --------------------------------------------------- batch fingerprints
+
+   Re-importing an export that did not change is the common case, and even
+   one lookup per record caps it at about a million records a second. So
+   every batch leaves a fingerprint: SHA-256 (16 bytes kept) over its
+   records' object codes and content hashes in code order, in table batch
+   under (source, kind), with the value of meta "yw.own_changes" (a counter
+   of transactions that changed a claim of this node) after its transaction.
+   A batch whose fingerprint is there with the current counter has, object
+   for object, this node's live claims with these hashes: it is unchanged as
+   a whole, and costs one read. A batch qualifies only when no object occurs
+   twice in it or in another batch of the same transaction. At the final
+   batch of a run, the run's fingerprints take the counter as it then is
+   (objects do not change between a run's batches: one export), and
+   fingerprints of other runs that no longer match it are dropped. */
+
+#define S_FINGERPRINT 16
+
+static void
+s_fingerprint_key (uint8_t *key, uint32_t source, yw_kind_t kind,
+                   const uint8_t *fingerprint)
+{
+    s_put32 (key, source);
+    key[4] = (uint8_t)kind;
+    memcpy (key + 5, fingerprint, S_FINGERPRINT);
+}
+
+/* Fingerprints of the batches that may have one (eligible[b]). */
+static void
+s_fingerprints (store_t *self, store_ingest_t *batches, size_t count, const s_item_t *items,
+                size_t item_count, bool *eligible, uint8_t (*fingerprints)[S_FINGERPRINT])
+{
+    for (size_t b = 0; b < count; b++)
+        eligible[b] = batches[b].record_count > 0;
+    for (size_t i = 1; i < item_count; i++)
+        if (!memcmp (items[i].code, items[i - 1].code, S_CODE))
+            eligible[items[i].batch] = eligible[items[i - 1].batch] = false;
+    size_t most = 0;
+    for (size_t b = 0; b < count; b++)
+        if (batches[b].record_count > most)
+            most = batches[b].record_count;
+    size_t pair = S_CODE + YW_HASH_SIZE;
+    uint8_t *text = s_buffer (&self->buffers[S_BLOCK], (most ? most : 1) * pair);
+    for (size_t b = 0; b < count; b++) {
+        if (!eligible[b])
+            continue;
+        size_t n = 0;
+        for (size_t i = 0; i < item_count; i++)
+            if (items[i].batch == b) {
+                const yw_record_t *record = &batches[b].records[items[i].index];
+                memcpy (text + n * pair, record->object_code, S_CODE);
+                memcpy (text + n * pair + S_CODE, record->content_hash, YW_HASH_SIZE);
+                n++;
+            }
+        uint8_t hash[YW_HASH_SIZE];
+        SHA256 (text, n * pair, hash);
+        memcpy (fingerprints[b], hash, S_FINGERPRINT);
+    }
+}
+
+/* Whether every batch of this transaction that changed a claim of this
+   node belongs to run (source, kind, import_id). */
+static bool
+s_changes_only_by (store_ingest_t *batches, size_t count, const uint32_t *sources,
+                   const store_ingest_report_t *reports, size_t run)
+{
+    for (size_t b = 0; b < count; b++)
+        if (reports[b].new_count + reports[b].changed + reports[b].deleted > 0 &&
+            (sources[b] != sources[run] || batches[b].kind != batches[run].kind ||
+             batches[b].import_id != batches[run].import_id))
+            return false;
+    return true;
+}
+
+/* After the transaction's changes: counts them and, when the transaction
+   writes anyway, saves the fingerprints of the batches applied record by
+   record. A run keeps a chain in meta ("yw.fpchain.SOURCE.KIND": import id,
+   counter after its last transaction, ok) that stays ok while every change
+   to this node's claims since its first fingerprint came from the run
+   itself; at the run's final batch, an ok run's fingerprints take the
+   counter as it then is (they still hold: nothing else changed), and
+   fingerprints of other runs that no longer match are dropped. */
+static int
+s_fingerprints_save (s_txn_t *t, store_ingest_t *batches, size_t count,
+                     const uint32_t *sources, const store_ingest_report_t *reports,
+                     const bool *eligible, const bool *skipped,
+                     uint8_t (*fingerprints)[S_FINGERPRINT], uint64_t before)
+{
+    store_t *self = t->store;
+    int rc;
+    uint64_t after = before + (t->own_changed ? 1 : 0);
+    if (t->own_changed && (rc = s_meta_put_u64 (t->txn, self, "yw.own_changes", after)))
+        return s_lmdb_fail (t->error, rc, "own changes");
+    if (!t->dirty)
+        return 0; /* an unchanged re-import writes nothing, not even this */
+    uint8_t value[17];
+    for (size_t b = 0; b < count; b++) {
+        if (!eligible[b] || skipped[b])
+            continue;
+        uint8_t key_data[5 + S_FINGERPRINT];
+        s_fingerprint_key (key_data, sources[b], batches[b].kind, fingerprints[b]);
+        s_put64 (value, after);
+        s_put64 (value + 8, batches[b].import_id);
+        MDB_val key = {sizeof key_data, key_data}, data = {16, value};
+        if ((rc = mdb_put (t->txn, self->batch, &key, &data, 0)))
+            return s_lmdb_fail (t->error, rc, "batch fingerprint");
+    }
+    for (size_t b = 0; b < count; b++) {
+        bool first = true;
+        for (size_t e = 0; e < b && first; e++)
+            first = !(sources[e] == sources[b] && batches[e].kind == batches[b].kind &&
+                      batches[e].import_id == batches[b].import_id);
+        if (!first)
+            continue; /* one chain update per run and transaction */
+        char name[48];
+        snprintf (name, sizeof name, "yw.fpchain.%08x.%d", (unsigned)sources[b],
+                  (int)batches[b].kind);
+        MDB_val chain;
+        bool ok = s_changes_only_by (batches, count, sources, reports, b);
+        rc = s_meta_get (t->txn, self, name, &chain);
+        if (rc == 0 && chain.mv_size == 17 &&
+            s_get64 (chain.mv_data) == batches[b].import_id)
+            ok = ok && ((const uint8_t *)chain.mv_data)[16] &&
+                 s_get64 ((const uint8_t *)chain.mv_data + 8) == before;
+        else if (rc && rc != MDB_NOTFOUND)
+            return s_lmdb_fail (t->error, rc, "fingerprint chain");
+        bool final = false;
+        for (size_t e = b; e < count; e++)
+            final |= batches[e].final && sources[e] == sources[b] &&
+                     batches[e].kind == batches[b].kind &&
+                     batches[e].import_id == batches[b].import_id;
+        s_put64 (value, batches[b].import_id);
+        s_put64 (value + 8, after);
+        value[16] = ok;
+        MDB_val name_key = {strlen (name), name};
+        rc = final ? mdb_del (t->txn, self->meta, &name_key, NULL)
+                   : s_meta_put (t->txn, self, name, value, 17);
+        if (rc && rc != MDB_NOTFOUND)
+            return s_lmdb_fail (t->error, rc, "fingerprint chain");
+        if (!final)
+            continue;
+        MDB_cursor *cursor;
+        if ((rc = mdb_cursor_open (t->txn, self->batch, &cursor)))
+            return s_lmdb_fail (t->error, rc, "batch fingerprints");
+        uint8_t prefix[5];
+        s_put32 (prefix, sources[b]);
+        prefix[4] = (uint8_t)batches[b].kind;
+        MDB_val key = {5, prefix}, data;
+        int lmdb = mdb_cursor_get (cursor, &key, &data, MDB_SET_RANGE);
+        for (; lmdb == 0 && key.mv_size == 5 + S_FINGERPRINT &&
+               memcmp (key.mv_data, prefix, 5) == 0 && data.mv_size == 16;
+             lmdb = mdb_cursor_get (cursor, &key, &data, MDB_NEXT)) {
+            uint64_t at = s_get64 (data.mv_data);
+            uint64_t run = s_get64 ((const uint8_t *)data.mv_data + 8);
+            if (at == after)
+                continue;
+            if (run == batches[b].import_id && ok) {
+                s_put64 (value, after);
+                s_put64 (value + 8, run);
+                MDB_val update = {16, value};
+                lmdb = mdb_cursor_put (cursor, &key, &update, MDB_CURRENT);
+            }
+            else
+                lmdb = mdb_cursor_del (cursor, 0);
+            if (lmdb)
+                break;
+        }
+        mdb_cursor_close (cursor);
+        if (lmdb && lmdb != MDB_NOTFOUND)
+            return s_lmdb_fail (t->error, lmdb, "batch fingerprints");
+    }
+    return 0;
+}
+
 /* One attempt at the whole ingest transaction (redone after map growth). */
 static int
 s_ingest_attempt (store_t *self, store_ingest_t *batches, size_t count, s_item_t *items,
@@ -1965,12 +2251,38 @@ s_ingest_attempt (store_t *self, store_ingest_t *batches, size_t count, s_item_t
     const char **codes = NULL;
     size_t code_capacity = 0;
     *run_count = 0;
+    /* batches whose fingerprint says they are unchanged as a whole */
+    bool *eligible = yw_calloc (2 * (count ? count : 1), sizeof (bool));
+    bool *skipped = eligible + (count ? count : 1);
+    uint8_t (*fingerprints)[S_FINGERPRINT] =
+        yw_malloc ((count ? count : 1) * sizeof *fingerprints);
+    uint64_t counter = 0;
 
     for (size_t b = 0; b < count; b++)
         if ((rc = s_source_ordinal (&t, batches[b].source ? batches[b].source : "",
                                     &sources[b])))
             goto failed;
+    rc = s_meta_get_u64 (t.txn, self, "yw.own_changes", &counter);
+    if (rc && rc != MDB_NOTFOUND) {
+        rc = s_lmdb_fail (error, rc, "own changes");
+        goto failed;
+    }
+    s_fingerprints (self, batches, count, items, item_count, eligible, fingerprints);
+    for (size_t b = 0; b < count; b++) {
+        if (!eligible[b])
+            continue;
+        uint8_t key_data[5 + S_FINGERPRINT];
+        s_fingerprint_key (key_data, sources[b], batches[b].kind, fingerprints[b]);
+        MDB_val key = {sizeof key_data, key_data}, data;
+        if (mdb_get (t.txn, self->batch, &key, &data) == 0 && data.mv_size == 16 &&
+            s_get64 (data.mv_data) == counter) {
+            skipped[b] = true;
+            reports[b].unchanged = batches[b].record_count;
+        }
+    }
     for (size_t i = 0; i < item_count; i++) {
+        if (skipped[items[i].batch])
+            continue;
         store_ingest_t *batch = &batches[items[i].batch];
         if ((rc = s_ingest_record (&t, &batch->records[items[i].index],
                                    sources[items[i].batch], &reports[items[i].batch])))
@@ -2019,6 +2331,9 @@ s_ingest_attempt (store_t *self, store_ingest_t *batches, size_t count, s_item_t
         if (batch->final && (rc = s_run_finish (&t, run, &reports[b])))
             goto failed;
     }
+    if ((rc = s_fingerprints_save (&t, batches, count, sources, reports, eligible, skipped,
+                                   fingerprints, counter)))
+        goto failed;
     /* the spill blocks must be on disk before the commit that counts them */
     for (size_t r = 0; r < *run_count; r++)
         if (!runs[r].finished && fdatasync (runs[r].fd) != 0) {
@@ -2030,12 +2345,16 @@ s_ingest_attempt (store_t *self, store_ingest_t *batches, size_t count, s_item_t
         goto failed;
     free (codes);
     free (sources);
+    free (eligible);
+    free (fingerprints);
     return 0;
 
 failed:
     s_txn_abort (&t);
     free (codes);
     free (sources);
+    free (eligible);
+    free (fingerprints);
     return rc;
 }
 
@@ -2847,7 +3166,7 @@ store_find (store_t *self, store_index_t index, yw_kind_t kind, const char *valu
             memcpy (prefix + 1, value, n);
             prefix[1 + n] = '\0';
             prefix_size = 2 + n;
-            entry_size = prefix_size + S_CODE;
+            entry_size = prefix_size;
             break;
         case STORE_BY_UNIT:
             if (n == 0 || n >= YW_USCC_SIZE)
@@ -2857,7 +3176,7 @@ store_find (store_t *self, store_index_t index, yw_kind_t kind, const char *valu
             prefix[1 + n] = '\0';
             prefix[2 + n] = (uint8_t)kind;
             prefix_size = kind ? 3 + n : 2 + n;
-            entry_size = 3 + n + S_CODE;
+            entry_size = 3 + n;
             break;
         case STORE_BY_REGION:
             if (n > 6 || kind == YW_KIND_NONE)
@@ -2866,7 +3185,7 @@ store_find (store_t *self, store_index_t index, yw_kind_t kind, const char *valu
             prefix[1] = (uint8_t)kind;
             memcpy (prefix + 2, value, n);
             prefix_size = 2 + n;
-            entry_size = 2 + 6 + S_CODE;
+            entry_size = 2 + 6;
             break;
         default: return YW_EINVAL;
     }
@@ -2884,10 +3203,10 @@ store_find (store_t *self, store_index_t index, yw_kind_t kind, const char *valu
     for (; lmdb == 0 && key.mv_size >= prefix_size &&
            memcmp (key.mv_data, prefix, prefix_size) == 0;
          lmdb = mdb_cursor_get (cursor, &key, &data, MDB_NEXT)) {
-        if (key.mv_size != entry_size)
+        if (key.mv_size != entry_size || data.mv_size != S_INDEX_ITEM)
             continue;
         char code[YW_OBJECT_CODE_SIZE];
-        memcpy (code, (const uint8_t *)key.mv_data + key.mv_size - S_CODE, S_CODE);
+        memcpy (code, (const uint8_t *)data.mv_data + 8, S_CODE);
         code[S_CODE] = '\0';
         if ((rc = fn (arg, code)))
             break;
@@ -3408,11 +3727,12 @@ s_check_objects (s_check_t *c, uint64_t *expected_index)
         s_keys_t keys;
         s_keys_of (&c->record, &keys);
         for (size_t k = 0; k < keys.count; k++) {
-            uint8_t entry[sizeof (s_key_t) + S_CODE];
-            memcpy (entry, keys.key[k].data, keys.key[k].size);
-            memcpy (entry + keys.key[k].size, code, S_CODE);
-            MDB_val index_key = {keys.key[k].size + S_CODE, entry}, data;
-            if (mdb_cursor_get (idx, &index_key, &data, MDB_SET)) {
+            uint8_t item[S_INDEX_ITEM];
+            s_put64 (item, object->seq);
+            memcpy (item + 8, code, S_CODE);
+            MDB_val index_key = {keys.key[k].size, keys.key[k].data};
+            MDB_val data = {S_INDEX_ITEM, item};
+            if (mdb_cursor_get (idx, &index_key, &data, MDB_GET_BOTH)) {
                 char text[sizeof (s_key_t)];
                 rc = s_fail (c->error, YW_ESTORE,
                              "check: object %s: index entry '%c' \"%s\" missing", code,
@@ -3446,10 +3766,13 @@ s_check_index_extra (s_check_t *c)
     for (; lmdb == 0; lmdb = mdb_cursor_get (cursor, &key, &data, MDB_NEXT)) {
         char code[YW_OBJECT_CODE_SIZE] = "";
         s_key_t this = {.size = 0};
-        if (key.mv_size > S_CODE && key.mv_size - S_CODE <= sizeof this.data) {
-            this.size = key.mv_size - S_CODE;
+        uint64_t seq = 0;
+        if (key.mv_size > 0 && key.mv_size <= sizeof this.data &&
+            data.mv_size == S_INDEX_ITEM) {
+            this.size = key.mv_size;
             memcpy (this.data, key.mv_data, this.size);
-            memcpy (code, (const uint8_t *)key.mv_data + this.size, S_CODE);
+            seq = s_get64 (data.mv_data);
+            memcpy (code, (const uint8_t *)data.mv_data + 8, S_CODE);
         }
         MDB_val object_key = {S_CODE, code}, value;
         const char *why = NULL;
@@ -3457,6 +3780,8 @@ s_check_index_extra (s_check_t *c)
             why = "a missing object";
         else if (s_object_decode (&value, object) || object->visible < 0)
             why = "an object with no visible record";
+        else if (object->seq != seq)
+            why = "an object of another seq";
         else {
             uint8_t position[8];
             s_put64 (position, object->claim[object->visible].body);

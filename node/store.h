@@ -15,11 +15,13 @@
 
     LMDB's cost model decides the layout (DESIGN 4.2): every commit rewrites
     each page it touched, so large values live in append-only tables written
-    in key order (body, log, reject), the randomly keyed tables hold small
-    values (obj ~70 bytes, idx keys ~40 bytes), keys are sorted before they are
-    touched and written through cursors (LMDB finds a key next to the last
-    one without descending the tree), a transaction takes several ingest batches (group
-   commit), and an unchanged record costs one read and no write at all.
+    in key order (body, log, reject); the index and source tables are keyed
+    so that a new object's entries are appended too (idx, src); the one
+    table keyed at random, obj, holds small values; keys are sorted before
+    they are touched and written through cursors (LMDB finds a key next to
+    the last one without descending the tree); a transaction takes several
+    ingest batches (group commit); an unchanged record costs one read and no
+    write, and an unchanged batch one read (fingerprints, below).
 
     Tables (named LMDB databases; integers big-endian so memcmp order is
     numeric order):
@@ -27,8 +29,11 @@
       obj     object_code (23 bytes) -> the object's claims, one per origin
               node that reports it (DESIGN 4.4), and which one is visible:
                 u8 format (1), u8 claim count, u8 visible claim (0xff: none,
-                every claim is a tombstone), u8 reserved, then per claim,
-                sorted by origin, 64 bytes:
+                every claim is a tombstone), u8 reserved, u64 seq (the
+                object's number in this store, from an HLC value when it was
+                first claimed: increasing, so a new object's index entries
+                go at the end of their ranges), then per claim, sorted by
+                origin, 64 bytes:
                   u32 origin     ordinal of the origin node (table origin)
                   u32 source     ordinal of the import source that last wrote
                                  this node's own claim; 0 for other origins
@@ -45,34 +50,52 @@
               written with MDB_APPEND; a superseded body is deleted.
       log     u64 link seq -> an OriginBatch, byte for byte (proto/batch.h);
               MDB_APPEND. This node's own batches and, on a hub, relayed ones.
-      idx     index entries, all in the key: an index key, then the object
-              code (23 bytes); empty value. One entry per index key of the
-              visible record of every object that has one:
+      idx     DUPSORT|DUPFIXED: index key -> items (u64 object seq, object
+              code), one per index key of the visible record of every object
+              that has one:
                 'p' plate NUL                 vehicles
                 'u' unit_code NUL kind        a unit's objects of a kind
                 'r' kind region (6)           a region's objects of a kind; any
                                               region prefix is one range
-              A transaction queues its index changes and applies them sorted,
-              at the end. VIN and certificate number are natural keys of the
-              object code (codebook/objcode.h), so lookups by them derive the
-              code.
-      src     u32 source, u8 kind, object_code -> empty: the objects an import
-              source wrote. Written only when a source first writes an object
-              (new, or changed by another source), never for an unchanged row.
-              Entries go stale when another source takes the object over; the
-              claim's own `source` is the truth and a --full run drops them.
+              Items are in seq order, so a new object's go at the end of
+              their key's (MDB_APPENDDUP: full pages, no page in the middle
+              of the table touched). A transaction queues its index changes
+              and applies them sorted, at the end. VIN and certificate number
+              are natural keys of the object code (codebook/objcode.h), so
+              lookups by them derive the code.
+      src     DUPSORT|DUPFIXED: u32 source, u8 kind -> items (u64 object
+              seq, object code): the objects an import source wrote. An item
+              is added only when a source first writes an object (new, or
+              taken over from another source), never for an unchanged row,
+              and a new object's is appended. Items go stale when another
+              source takes the object over; the claim's own `source` is the
+              truth and a --full run drops them.
       reject  u64 HLC of the rejection (48-bit ms time, 16-bit seq) -> the
               rejected row: kind, import id, source, line, field, reason code,
               value, message. Appended.
       origin  origin node id -> u32 ordinal, u64 last applied origin_seq,
               u8[32] its hash (hubs); and 0x00 u32 ordinal -> origin node id.
               This node is ordinal 1.
+      batch   u32 source, u8 kind, 16-byte fingerprint -> u64 own-changes
+              counter, u64 import id: batches known unchanged (below).
       meta    "yw.node_id", "yw.schema", "yw.hlc", "yw.origin_seq",
               "yw.origin_hash" (this node's last own batch), "yw.source.NAME"
               (source ordinals), "yw.run..." (open --full runs), "yw.link.ID"
-              (hubs: a child's last applied link seq); and names not starting
+              (hubs: a child's last applied link seq), "yw.own_changes" and
+              "yw.fpchain..." (batch fingerprints); and names not starting
               with "yw." for callers (store_meta_get_u64 ()), e.g. the uplink's
               acknowledged link seq.
+
+    Unchanged batches. Re-importing an export that did not change is the
+    common case, and one lookup per record would cap it near a million
+    records a second. Every batch applied in a transaction that writes
+    leaves a fingerprint (SHA-256 of its object codes and content hashes in
+    code order) with the count of transactions so far that changed a claim
+    of this node; a batch found with the current count is unchanged as a
+    whole and costs one read. At a run's final batch its fingerprints take
+    the count as it then is, unless something other than the run changed
+    this node's claims in between. Batches with an object twice, or sharing
+    an object with another batch of the transaction, get none.
 
     --full runs. An import run with `full` set must end in tombstones for this
     node's live claims of that source and kind that the run did not contain.
@@ -82,7 +105,9 @@
     (k-way, a small read buffer per block) and merge-joins them with the
     source's `src` range, both in object-code order. Memory stays bounded
     (about 1.5 KiB per batch of the run) and an unchanged row of a full run
-    costs 23 bytes of sequential file write instead of a random LMDB put. The
+    costs 23 bytes of sequential file write instead of a random LMDB put. At
+    the final batch the source's src items, kept in first-write order, are
+    sorted in chunks through a scratch file the same way. The
     file is fdatasync'ed before the transaction that accounts for it commits,
     and meta records the committed length, so after a crash the next batch of
     the run cuts off whatever was written past it and the run goes on; a new
@@ -112,7 +137,7 @@ typedef struct _store_t store_t;
 /* Size of every `error` buffer the store writes a message into. */
 #define STORE_ERROR_SIZE 256
 
-#define STORE_SCHEMA 1                          /* format of the tables above */
+#define STORE_SCHEMA 2                          /* format of the tables above */
 #define STORE_DEFAULT_MAP ((size_t)64 << 20)    /* initial map size */
 #define STORE_DEFAULT_MAP_MAX ((size_t)1 << 40) /* the map never grows past */
 
@@ -128,7 +153,7 @@ typedef struct {
 /* Opens (creating if needed) the store. Returns 0 and *store_p, or
    YW_ELOCKED (another process is the writer; `error` names the directory
    and the holder's PID), YW_ECONFIG (node id differs from the store's, or
-   the store's schema is newer than this program), YW_ENOTFOUND (read-only
+   the store is of another schema than this program), YW_ENOTFOUND (read-only
    and there is no store in dir), YW_EINVAL (bad options), YW_ESTORE /
    YW_EIO with a message in `error` (STORE_ERROR_SIZE bytes, may be NULL). */
 int store_open (const store_options_t *options, store_t **store_p, char *error);

@@ -569,6 +569,100 @@ test_full_run_across_reopen (void **state)
     free (records);
 }
 
+/* A source larger than one sort chunk of src items (131,072): the --full
+   merge reads several sorted chunks. */
+static void
+test_full_run_large_source (void **state)
+{
+    fixture_t *f = *state;
+    const size_t count = 140000;
+    yw_record_t *records = s_vehicles (0, count, 0);
+    for (size_t first = 0; first < count; first += 35000)
+        s_ingest (f->store, "big", YW_KIND_VEHICLE, records + first, 35000, false, true, 1);
+    /* a full run without every 14,000th object */
+    yw_record_t *kept = yw_malloc (count * sizeof *kept);
+    size_t n = 0;
+    for (size_t i = 0; i < count; i++)
+        if (i % 14000 != 7)
+            kept[n++] = records[i];
+    store_ingest_report_t r = {0};
+    for (size_t first = 0; first < n; first += 35000) {
+        size_t size = n - first < 35000 ? n - first : 35000;
+        store_ingest_report_t part =
+            s_ingest (f->store, "big", YW_KIND_VEHICLE, kept + first, size, true,
+                      first + size == n, 2);
+        r.unchanged += part.unchanged;
+        r.deleted += part.deleted;
+    }
+    assert_int_equal (r.unchanged, n);
+    assert_int_equal (r.deleted, count - n);
+    assert_int_equal (count - n, 10);
+    store_object_t info;
+    assert_int_equal (store_get (f->store, records[7 + 14000 * 3].object_code, NULL, &info),
+                      0);
+    assert_true (info.deleted);
+    s_check (f->store);
+    free (kept);
+    free (records);
+}
+
+/* Batch fingerprints: an unchanged batch is recognized whole, but never
+   when one of its objects changed since, whoever changed it. */
+static void
+test_fingerprints (void **state)
+{
+    fixture_t *f = *state;
+    yw_record_t *records = s_vehicles (0, 3000, 0);
+    /* one run in three transactions */
+    for (int k = 0; k < 3; k++)
+        s_ingest (f->store, "A", YW_KIND_VEHICLE, records + 1000 * k, 1000, false, k == 2,
+                  1);
+    /* the same batches again: unchanged, no write at all */
+    uint64_t txn = s_stat (f->store).last_txn;
+    for (int k = 0; k < 3; k++) {
+        store_ingest_report_t r = s_ingest (f->store, "A", YW_KIND_VEHICLE,
+                                            records + 1000 * k, 1000, false, k == 2, 2);
+        assert_int_equal (r.unchanged, 1000);
+    }
+    assert_int_equal (s_stat (f->store).last_txn, txn);
+
+    /* another source changes one object of the first batch */
+    yw_record_t other;
+    s_vehicle (&other, 5, 7);
+    store_ingest_report_t r =
+        s_ingest (f->store, "B", YW_KIND_VEHICLE, &other, 1, false, true, 3);
+    assert_int_equal (r.changed, 1);
+    /* A's export again: that batch is not taken as unchanged */
+    r = s_ingest (f->store, "A", YW_KIND_VEHICLE, records, 1000, false, false, 4);
+    assert_int_equal (r.changed, 1);
+    assert_int_equal (r.unchanged, 999);
+    yw_record_t now;
+    assert_int_equal (store_get (f->store, records[5].object_code, &now, NULL), 0);
+    assert_int_equal (now.body.vehicle.odometer_km, records[5].body.vehicle.odometer_km);
+
+    /* a change by B between two writing transactions of A's run: A's final
+       must not vouch for the batch B touched */
+    yw_record_t *p = s_vehicles (0, 1000, 9); /* A's first batch, all changed */
+    r = s_ingest (f->store, "A", YW_KIND_VEHICLE, p, 1000, false, false, 10);
+    assert_int_equal (r.changed, 1000);
+    s_vehicle (&other, 6, 8);
+    s_ingest (f->store, "B", YW_KIND_VEHICLE, &other, 1, false, true, 11);
+    s_vehicle (&records[2500], 2500, 9); /* A's final batch changes something too */
+    r = s_ingest (f->store, "A", YW_KIND_VEHICLE, records + 2000, 1000, false, true, 10);
+    assert_int_equal (r.changed, 1);
+    free (p);
+    p = s_vehicles (0, 1000, 9);
+    r = s_ingest (f->store, "A", YW_KIND_VEHICLE, p, 1000, false, false, 12);
+    assert_int_equal (r.changed, 1); /* object 6 back to A's content */
+    assert_int_equal (store_get (f->store, p[6].object_code, &now, NULL), 0);
+    assert_int_equal (now.body.vehicle.odometer_km, p[6].body.vehicle.odometer_km);
+    r = s_ingest (f->store, "A", YW_KIND_VEHICLE, records + 2000, 1000, false, false, 13);
+    assert_int_equal (r.unchanged, 1000);
+    free (p);
+    s_check (f->store);
+    free (records);
+}
+
 typedef struct {
     int count;
     char reasons[8][32];
@@ -832,6 +926,20 @@ test_indexes_follow_changes (void **state)
     assert_int_equal (
         s_find_count (f->store, STORE_BY_UNIT, YW_KIND_VEHICLE, "11370100MB9999999X"), 1);
     assert_int_equal (s_stat (f->store).index_entries, 60);
+    /* an old object moving into a region where newer objects are */
+    yw_record_t *more = s_vehicles (1000, 10, 0);
+    s_ingest (f->store, "s", YW_KIND_VEHICLE, more, 10, false, true, 3);
+    snprintf (records[4].region_code, YW_REGION_SIZE, "%s", more[1].region_code);
+    snprintf (records[4].unit_code, YW_USCC_SIZE, "%s", more[1].unit_code);
+    snprintf (records[4].body.vehicle.plate, YW_SHORT_SIZE, "%s",
+              more[1].body.vehicle.plate);
+    codec_record_hash (&records[4], records[4].content_hash);
+    r = s_ingest (f->store, "s", YW_KIND_VEHICLE, records, 20, false, true, 4);
+    assert_int_equal (r.changed, 1);
+    assert_int_equal (
+        s_find_count (f->store, STORE_BY_PLATE, YW_KIND_NONE, more[1].body.vehicle.plate),
+        2);
+    free (more);
     assert_int_equal (
         store_find (f->store, STORE_BY_REGION, YW_KIND_NONE, "37", s_code_step, &codes),
         YW_EINVAL);
@@ -1038,7 +1146,7 @@ static void
 s_drop_index_entry (MDB_txn *txn, MDB_env *env)
 {
     MDB_dbi idx;
-    assert_int_equal (mdb_dbi_open (txn, "idx", 0, &idx), 0);
+    assert_int_equal (mdb_dbi_open (txn, "idx", MDB_DUPSORT | MDB_DUPFIXED, &idx), 0);
     MDB_cursor *cursor;
     assert_int_equal (mdb_cursor_open (txn, idx, &cursor), 0);
     MDB_val key, data;
@@ -1051,10 +1159,12 @@ static void
 s_add_index_entry (MDB_txn *txn, MDB_env *env)
 {
     MDB_dbi idx;
-    assert_int_equal (mdb_dbi_open (txn, "idx", 0, &idx), 0);
-    /* plate 鲁A99999 -> an object that does not exist */
-    static const char entry[] = "p鲁A99999\0VH99999999999999999999Z";
-    MDB_val key = {sizeof entry - 1, (void *)entry}, data = {0, NULL};
+    assert_int_equal (mdb_dbi_open (txn, "idx", MDB_DUPSORT | MDB_DUPFIXED, &idx), 0);
+    /* plate 鲁A99999 -> (seq 1) an object that does not exist */
+    static const char plate[] = "p鲁A99999",
+                      item[] = "\0\0\0\0\0\0\0\1VH99999999999999999999Z";
+    MDB_val key = {sizeof plate, (void *)plate}; /* with the NUL */
+    MDB_val data = {sizeof item - 1, (void *)item};
     assert_int_equal (mdb_put (txn, idx, &key, &data, 0), 0);
 }
 
@@ -1479,10 +1589,12 @@ main (void)
         cmocka_unit_test_setup_teardown (test_new_changed_unchanged, s_setup, s_teardown),
         cmocka_unit_test_setup_teardown (test_get_missing_and_invalid, s_setup, s_teardown),
         cmocka_unit_test_setup_teardown (test_group_commit, s_setup, s_teardown),
+        cmocka_unit_test_setup_teardown (test_fingerprints, s_setup, s_teardown),
         cmocka_unit_test_setup_teardown (test_sorted_order, s_setup, s_teardown),
         cmocka_unit_test_setup_teardown (test_log_split_and_chain, s_setup, s_teardown),
         cmocka_unit_test_setup_teardown (test_full_run, s_setup, s_teardown),
         cmocka_unit_test_setup_teardown (test_full_run_across_reopen, s_setup, s_teardown),
+        cmocka_unit_test_setup_teardown (test_full_run_large_source, s_setup, s_teardown),
         cmocka_unit_test_setup_teardown (test_rejections, s_setup, s_teardown),
         cmocka_unit_test_setup_teardown (test_reopen_preserves_state, s_setup, s_teardown),
         cmocka_unit_test_setup_teardown (test_locked, s_setup, s_teardown),

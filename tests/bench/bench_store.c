@@ -163,7 +163,7 @@ s_pass (s_bench_t *b, const char *name, unsigned change_every, bool full,
                                               .kind = YW_KIND_VEHICLE,
                                               .import_id = import_id,
                                               .full = full,
-                                              .final = full && first >= b->rows,
+                                              .final = first >= b->rows,
                                               .records = records,
                                               .record_count = (size_t)n};
         }
