@@ -515,6 +515,37 @@ s_meta_put_u64 (MDB_txn *txn, store_t *self, const char *name, uint64_t number)
     return s_meta_put (txn, self, name, data, 8);
 }
 
+/* The log's bounds in txn (store_log_range): the floor is the first seq
+   that was never pruned nor skipped; the last seq is the last entry or,
+   past it, floor - 1. */
+static int
+s_log_bounds (store_t *self, MDB_txn *txn, uint64_t *first, uint64_t *last)
+{
+    uint64_t floor = 1;
+    int rc = s_meta_get_u64 (txn, self, "yw.log_floor", &floor);
+    if (rc && rc != MDB_NOTFOUND)
+        return rc;
+    if (floor == 0)
+        floor = 1;
+    MDB_cursor *cursor;
+    if ((rc = mdb_cursor_open (txn, self->log, &cursor)))
+        return rc;
+    MDB_val key, value;
+    uint64_t a = 0, b = 0;
+    if (mdb_cursor_get (cursor, &key, &value, MDB_LAST) == 0 && key.mv_size == 8) {
+        b = s_get64 (key.mv_data);
+        uint8_t start[8];
+        s_put64 (start, floor);
+        key = (MDB_val){8, start};
+        if (mdb_cursor_get (cursor, &key, &value, MDB_SET_RANGE) == 0 && key.mv_size == 8)
+            a = s_get64 (key.mv_data);
+    }
+    mdb_cursor_close (cursor);
+    *last = b > floor - 1 ? b : floor - 1;
+    *first = a ? a : *last + 1;
+    return 0;
+}
+
 /* ------------------------------------------------------------ origins */
 
 static void
@@ -910,7 +941,15 @@ s_txn_begin (store_t *self, s_txn_t *t, char *error)
         return s_lmdb_fail (error, rc, "begin");
     }
     t->next_body = last_body + 1;
-    t->next_log = last_log + 1;
+    /* seqs below the floor were pruned or skipped: never used again */
+    uint64_t floor = 1;
+    if ((rc = s_meta_get_u64 (t->txn, self, "yw.log_floor", &floor)) &&
+        rc != MDB_NOTFOUND) {
+        mdb_txn_abort (t->txn);
+        t->txn = NULL;
+        return s_lmdb_fail (error, rc, "begin");
+    }
+    t->next_log = last_log + 1 > floor ? last_log + 1 : floor;
     t->seq = self->origin_seq;
     memcpy (t->hash, self->origin_hash, YW_HASH_SIZE);
     return 0;
@@ -1198,6 +1237,33 @@ s_sort_entry_compare (const store_t *self, const s_sort_entry_t *x, const s_sort
    that share all 16 (one unit's objects, say) are then put in order, which
    they mostly are already: the changes come in object-code order. Random
    comparisons of keys in the arena would miss the cache at every step. */
+/* Sorts a run of entries by the rest of their keys, stably: a bottom-up
+   merge sort through `spare` (at least n entries). */
+static void
+s_run_sort (const store_t *self, s_sort_entry_t *run, s_sort_entry_t *spare, size_t n)
+{
+    s_sort_entry_t *from = run, *to = spare;
+    for (size_t width = 1; width < n; width *= 2) {
+        for (size_t lo = 0; lo < n; lo += 2 * width) {
+            size_t mid = lo + width < n ? lo + width : n;
+            size_t hi = lo + 2 * width < n ? lo + 2 * width : n;
+            size_t a = lo, b = mid, k = lo;
+            while (a < mid && b < hi)
+                to[k++] = s_sort_entry_compare (self, &from[b], &from[a]) < 0 ? from[b++]
+                                                                              : from[a++];
+            while (a < mid)
+                to[k++] = from[a++];
+            while (b < hi)
+                to[k++] = from[b++];
+        }
+        s_sort_entry_t *swap = from;
+        from = to;
+        to = swap;
+    }
+    if (from != run)
+        memcpy (run, from, n * sizeof *run);
+}
+
 static s_sort_entry_t *
 s_index_sort (store_t *self)
 {
@@ -1229,18 +1295,17 @@ s_index_sort (store_t *self)
         from = to;
         to = swap;
     }
-    /* runs that share the 16 bytes: a stable insertion sort, linear when
-       they are in order already */
-    for (size_t i = 1; i < n; i++) {
-        if (from[i].high != from[i - 1].high || from[i].low != from[i - 1].low)
-            continue;
-        s_sort_entry_t entry = from[i];
-        size_t j = i;
-        while (j > 0 && s_sort_entry_compare (self, &from[j - 1], &entry) > 0) {
-            from[j] = from[j - 1];
-            j--;
-        }
-        from[j] = entry;
+    /* runs that share the 16 bytes (a unit's objects: 'u' and 16 bytes of
+       its code) sorted by the rest, ties in queue order. Not an insertion
+       sort: a hub's transaction holds many batches, each sorted, together
+       not, and a unit's run of thousands went quadratic. */
+    for (size_t i = 0; i < n;) {
+        size_t j = i + 1;
+        while (j < n && from[j].high == from[i].high && from[j].low == from[i].low)
+            j++;
+        if (j - i > 1)
+            s_run_sort (self, from + i, to, j - i);
+        i = j;
     }
     return from;
 }
@@ -1254,10 +1319,40 @@ s_index_flush (s_txn_t *t)
     int rc = 0;
     for (size_t i = 0; i < self->op_count && rc == 0; i++) {
         const s_index_op_t *op = &self->ops[order[i].op];
+        MDB_val key = {op->key_size, self->arena + op->key_at};
+        bool fresh = !op->remove && s_get64 (op->seq) > t->seq_floor;
+        if (fresh) {
+            /* objects new in this transaction have seqs above every stored
+               one, and the changes come sorted: their items go at the end of
+               their key's items, all of a key's in one put (MDB_MULTIPLE),
+               where LMDB appends and fills pages */
+            size_t n = 1;
+            while (i + n < self->op_count) {
+                const s_index_op_t *next = &self->ops[order[i + n].op];
+                if (next->remove || s_get64 (next->seq) <= t->seq_floor ||
+                    next->key_size != op->key_size ||
+                    memcmp (self->arena + next->key_at, key.mv_data, op->key_size))
+                    break;
+                n++;
+            }
+            uint8_t *items = s_buffer (&self->buffers[S_BLOCK], n * S_INDEX_ITEM);
+            for (size_t k = 0; k < n; k++) {
+                const s_index_op_t *each = &self->ops[order[i + k].op];
+                memcpy (items + k * S_INDEX_ITEM, each->seq, 8);
+                memcpy (items + k * S_INDEX_ITEM + 8, each->code, S_CODE);
+            }
+            MDB_val data[2] = {{S_INDEX_ITEM, items}, {n, NULL}};
+            int lmdb = mdb_cursor_put (t->idx_cur, &key, data, MDB_MULTIPLE | MDB_APPENDDUP);
+            if (lmdb == 0 && data[1].mv_size != n)
+                lmdb = MDB_PROBLEM;
+            if (lmdb)
+                rc = s_lmdb_fail (t->error, lmdb, "index append");
+            i += n - 1;
+            continue;
+        }
         uint8_t item[S_INDEX_ITEM];
         memcpy (item, op->seq, 8);
         memcpy (item + 8, op->code, S_CODE);
-        MDB_val key = {op->key_size, self->arena + op->key_at};
         MDB_val data = {S_INDEX_ITEM, item};
         if (op->remove) {
             int lmdb = mdb_cursor_get (t->idx_cur, &key, &data, MDB_GET_BOTH);
@@ -1267,12 +1362,7 @@ s_index_flush (s_txn_t *t)
                 rc = s_lmdb_fail (t->error, lmdb, "index delete");
         }
         else {
-            /* an object new in this transaction has a seq above every stored
-               one, and the changes come sorted: its item goes at the end of
-               its key's items, where LMDB appends and fills pages */
-            bool fresh = s_get64 (op->seq) > t->seq_floor;
-            int lmdb = mdb_cursor_put (t->idx_cur, &key, &data,
-                                       fresh ? MDB_APPENDDUP : MDB_NODUPDATA);
+            int lmdb = mdb_cursor_put (t->idx_cur, &key, &data, MDB_NODUPDATA);
             if (lmdb && lmdb != MDB_KEYEXIST)
                 rc = s_lmdb_fail (t->error, lmdb, "index put");
         }
@@ -2413,6 +2503,12 @@ s_remote_reject (s_txn_t *t, store_remote_report_t *report, const char *source,
     char text[STORE_ERROR_SIZE];
     snprintf (text, sizeof text, "%s%s%s", code && code[0] ? code : "",
               code && code[0] ? ": " : "", message);
+    if (report->sample_count < STORE_REMOTE_SAMPLES) {
+        store_sample_t *sample = &report->samples[report->sample_count++];
+        snprintf (sample->object_code, sizeof sample->object_code, "%s", code ? code : "");
+        snprintf (sample->reason, sizeof sample->reason, "%s", reason);
+        snprintf (sample->message, sizeof sample->message, "%s", message);
+    }
     if (report->rejected++ == 0)
         snprintf (report->error, sizeof report->error, "%s #%zu: %s", source, index + 1,
                   text);
@@ -2790,10 +2886,10 @@ store_snapshot_open (store_t *self, store_snapshot_t **snapshot_p, uint64_t *log
         mdb_env_set_mapsize (self->env, 0);
         rc = mdb_txn_begin (self->env, NULL, MDB_RDONLY, &snapshot->txn);
     }
-    uint64_t last = 0;
+    uint64_t first = 0, last = 0;
     MDB_stat st;
     if (rc || (rc = mdb_cursor_open (snapshot->txn, self->obj, &snapshot->cursor)) ||
-        (rc = s_last_key (snapshot->txn, self->log, &last)) ||
+        (rc = s_log_bounds (self, snapshot->txn, &first, &last)) ||
         (rc = mdb_stat (snapshot->txn, self->obj, &st))) {
         s_snapshot_close (snapshot);
         free (snapshot);
@@ -3027,6 +3123,28 @@ store_snapshot_finish (store_t *self, const char *link, uint64_t log_seq,
             MDB_val value = {sizeof row, row};
             lmdb = mdb_put (t.txn, self->origin, &key, &value, 0);
         }
+        if (lmdb == 0 && relay) {
+            /* What the snapshot brought is in no log entry, so this node's
+               own parent needs a snapshot too. Everything logged so far is
+               covered by that snapshot: it goes, and seq next_log is skipped
+               for good, so that a parent expecting it (or anything before
+               it) finds it missing and asks for a snapshot. */
+            uint64_t first, last;
+            MDB_cursor *cursor;
+            if ((lmdb = s_log_bounds (self, t.txn, &first, &last)) == 0 &&
+                (lmdb = mdb_cursor_open (t.txn, self->log, &cursor)) == 0) {
+                MDB_val key, value;
+                lmdb = mdb_cursor_get (cursor, &key, &value, MDB_FIRST);
+                while (lmdb == 0 && (lmdb = mdb_cursor_del (cursor, 0)) == 0)
+                    lmdb = mdb_cursor_get (cursor, &key, &value, MDB_NEXT);
+                mdb_cursor_close (cursor);
+                if (lmdb == MDB_NOTFOUND)
+                    lmdb = 0;
+                if (lmdb == 0)
+                    lmdb = s_meta_put_u64 (t.txn, self, "yw.log_floor", last + 2);
+                t.next_log = last + 2;
+            }
+        }
         t.dirty = true;
         rc = lmdb ? s_lmdb_fail (error, lmdb, "snapshot finish") : s_txn_commit (&t);
         if (rc) {
@@ -3258,20 +3376,11 @@ store_log_range (store_t *self, uint64_t *first, uint64_t *last)
     int rc = s_read_begin (self, &txn);
     if (rc)
         return rc;
-    MDB_cursor *cursor;
-    if (mdb_cursor_open (txn, self->log, &cursor)) {
-        s_read_end (self);
-        return YW_ESTORE;
-    }
-    MDB_val key, value;
-    uint64_t a = 0, b = 0;
-    if (mdb_cursor_get (cursor, &key, &value, MDB_FIRST) == 0 && key.mv_size == 8) {
-        a = s_get64 (key.mv_data);
-        if (mdb_cursor_get (cursor, &key, &value, MDB_LAST) == 0 && key.mv_size == 8)
-            b = s_get64 (key.mv_data);
-    }
-    mdb_cursor_close (cursor);
+    uint64_t a = 1, b = 0;
+    rc = s_log_bounds (self, txn, &a, &b);
     s_read_end (self);
+    if (rc)
+        return YW_ESTORE;
     if (first)
         *first = a;
     if (last)
@@ -3293,14 +3402,25 @@ store_log_prune (store_t *self, uint64_t upto, char *error)
             return s_lmdb_fail (error, rc, "log prune");
         }
         MDB_val key, value;
+        uint64_t removed = 0;
         int lmdb = mdb_cursor_get (cursor, &key, &value, MDB_FIRST);
         while (lmdb == 0 && key.mv_size == 8 && s_get64 (key.mv_data) <= upto) {
+            removed = s_get64 (key.mv_data);
             if ((lmdb = mdb_cursor_del (cursor, 0)))
                 break;
             t.dirty = true;
             lmdb = mdb_cursor_get (cursor, &key, &value, MDB_NEXT);
         }
         mdb_cursor_close (cursor);
+        /* the floor keeps the seqs: an emptied log must not start over at 1 */
+        if (removed && (lmdb == 0 || lmdb == MDB_NOTFOUND)) {
+            uint64_t floor = 1;
+            int got = s_meta_get_u64 (t.txn, self, "yw.log_floor", &floor);
+            if (got && got != MDB_NOTFOUND)
+                lmdb = got;
+            else if (removed + 1 > floor)
+                lmdb = s_meta_put_u64 (t.txn, self, "yw.log_floor", removed + 1);
+        }
         rc = lmdb && lmdb != MDB_NOTFOUND ? s_lmdb_fail (error, lmdb, "log prune")
                                           : s_txn_commit (&t);
         if (rc)

@@ -232,6 +232,14 @@ typedef struct {
                                  event's region must start with it */
 } store_remote_t;
 
+/* A rejected event as an ACK describes it to the child. */
+#define STORE_REMOTE_SAMPLES 32
+typedef struct {
+    char object_code[YW_OBJECT_CODE_SIZE]; /* "" when the record did not decode */
+    char reason[32];                       /* stable reason code */
+    char message[160];
+} store_sample_t;
+
 typedef struct {
     int status;                   /* 0 applied; YW_ESTALE duplicate (link seq or
                                      origin seq already applied: acknowledge, skip);
@@ -244,6 +252,8 @@ typedef struct {
     uint64_t stale;               /* events not newer than the claim they address */
     uint64_t rejected;            /* events refused for content (kept in `reject`) */
     char error[STORE_ERROR_SIZE]; /* why, when status != 0 or rejected > 0 */
+    store_sample_t samples[STORE_REMOTE_SAMPLES]; /* the first rejected records */
+    size_t sample_count;
 } store_remote_report_t;
 
 /* Applies received origin batches in ONE write transaction (DESIGN 5.1).
@@ -333,10 +343,9 @@ typedef struct {
    content hash that matches its body) and set as its origin's claim when
    newer than the one held (an older or equal one is stale; a refused one
    is kept as a rejection). reports[i] counts chunk i (status is always 0).
-   Claims never enter this node's log: they are no origin batches (a parent
-   of this node that lacks them finds a gap in their origins' chains and
-   asks for a snapshot in turn). Returns 0 after a durable commit, or
-   YW_ENOSPC / YW_EMAPFULL / YW_ESTORE with nothing applied. */
+   Claims never enter this node's log: they are no origin batches (see
+   store_snapshot_finish for how this node's own parent gets them). Returns 0 after a
+   durable commit, or YW_ENOSPC / YW_EMAPFULL / YW_ESTORE with nothing applied. */
 int store_apply_claims (store_t *self, const store_claims_t *chunks, size_t count,
                         store_remote_report_t *reports, char *error);
 
@@ -344,9 +353,12 @@ int store_apply_claims (store_t *self, const store_claims_t *chunks, size_t coun
    `log_seq` (the child's seq captured with the snapshot) and, for every
    origin given (this node's own skipped), its chain head to (seq, hash)
    when that is past the one held, so the origin's next batch follows on.
-   `relay` is accepted for symmetry with store_apply_remote () and changes
-   nothing (see store_apply_claims). One durable transaction. Returns 0,
-   YW_EINVAL, or a store error with `error` set. */
+   With `relay` (this node has a parent of its own, which has nothing of
+   what the snapshot brought), the log is emptied (a snapshot of this node
+   covers all of it) and its next seq skipped for good: the parent, which
+   expects that seq or one before it, finds it missing in store_log_range
+   and is sent a snapshot of this node in turn. One durable transaction.
+   Returns 0, YW_EINVAL, or a store error with `error` set. */
 int store_snapshot_finish (store_t *self, const char *link, uint64_t log_seq,
                            const store_origin_t *origins, size_t count, bool relay,
                            char *error);
@@ -406,11 +418,17 @@ typedef int (store_log_fn) (void *arg, uint64_t seq, const uint8_t *batch, size_
 int store_log_each (store_t *self, uint64_t from, size_t limit, store_log_fn *fn,
                     void *arg);
 
-/* First and last link seq in the log (both 0 when it is empty). Either may be NULL. */
+/* The log's bounds as a parent sees them: `first` is the smallest seq that
+   can still be sent (entries before it were pruned, or skipped by
+   store_snapshot_finish with relay), `last` the last seq written or
+   skipped; when nothing is left to send, first = last + 1 (a new store: 1
+   and 0). A parent that needs a seq below `first` needs a snapshot. Either
+   may be NULL. Returns 0 or YW_ESTORE. */
 int store_log_range (store_t *self, uint64_t *first, uint64_t *last);
 
 /* Removes log entries up to and including seq (uplink: acknowledged and past
-   retention). Returns 0. */
+   retention). Their seqs are never used again (meta yw.log_floor), so an
+   emptied log goes on after them. Returns 0. */
 int store_log_prune (store_t *self, uint64_t upto, char *error);
 
 /* A stored rejection as handed to store_rejects_each (); strings valid
