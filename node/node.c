@@ -1,4 +1,5 @@
-/*  node.c - the node loop: ingest frames, group commit, reports. */
+/*  node.c - the node loop: ingest frames, group commit, reports; the
+    uplink and any attached socket (a hub's downlink) in the same loop. */
 #include "node.h"
 
 #include <errno.h>
@@ -13,14 +14,26 @@
 
 #include "codebook.h"
 #include "ingest.h"
+#include "logline.h"
 #include "store.h"
+#include "uplink.h"
 #include "yw.h"
 
 /* A group commit takes every frame already waiting, up to these bounds: big
    transactions are what make LMDB fast (DESIGN 4.2), and a client that
    pipelines batches keeps the queue full. */
 #define S_GROUP_FRAMES 64
-#define S_GROUP_RECORDS 200000
+#define S_GROUP_RECORDS 100000
+#define S_HANDLERS 4
+#define S_POLL_MS 200
+#define S_MAP_SIZE ((size_t)4 << 30) /* initial LMDB map */
+
+typedef struct {
+    void *socket;
+    node_readable_fn *on_readable;
+    node_tick_fn *on_tick;
+    void *arg;
+} s_handler_t;
 
 typedef struct {
     zmq_msg_t envelope[2]; /* identity, and the empty delimiter if any */
@@ -38,6 +51,10 @@ struct _node_t {
     void *ingest_socket;
     s_request_t requests[S_GROUP_FRAMES];
     wire_buf_t reply;
+    uplink_t *uplink;
+    s_handler_t handlers[S_HANDLERS];
+    int handler_count;
+    char who[128]; /* "yiwang-node[ID]" */
 };
 
 static volatile sig_atomic_t s_stop = 0;
@@ -72,17 +89,10 @@ static void s_log (const node_t *self, const char *format, ...)
 static void
 s_log (const node_t *self, const char *format, ...)
 {
-    char stamp[32];
-    time_t now = time (NULL);
-    struct tm tm;
-    gmtime_r (&now, &tm);
-    strftime (stamp, sizeof stamp, "%Y-%m-%dT%H:%M:%SZ", &tm);
-    fprintf (stderr, "%s yiwang-node[%s]: ", stamp, self->config.id);
     va_list args;
     va_start (args, format);
-    vfprintf (stderr, format, args);
+    logline_v (self->who, format, args);
     va_end (args);
-    fputc ('\n', stderr);
 }
 
 int
@@ -90,6 +100,8 @@ node_new (const config_t *config, node_t **node_p, char *error)
 {
     node_t *self = yw_calloc (1, sizeof *self);
     self->config = *config;
+    snprintf (self->who, sizeof self->who, "%s[%s]",
+              config->hub ? "yiwang-hub" : "yiwang-node", config->id);
     int rc = YW_ECONFIG;
     self->codebook = codebook_new ();
     if (!self->codebook) {
@@ -103,7 +115,12 @@ node_new (const config_t *config, node_t **node_p, char *error)
                   self->config.data, strerror (errno));
         goto failed;
     }
-    store_options_t options = {.dir = self->config.data, .node_id = self->config.id};
+    /* A map that grows in big steps: each growth aborts and redoes the
+       transaction under way, which for a hub's group commit is a lot of
+       work. The map is address space, not disk: the file grows with what
+       is written. */
+    store_options_t options = {
+        .dir = self->config.data, .node_id = self->config.id, .map_size = S_MAP_SIZE};
     char store_error[256];
     rc = store_open (&options, &self->store, store_error);
     if (rc) {
@@ -131,6 +148,21 @@ node_new (const config_t *config, node_t **node_p, char *error)
     for (int i = 0; i < S_GROUP_FRAMES; i++)
         ingest_work_init (&self->requests[i].work);
     wire_buf_init (&self->reply);
+    if (self->config.parent[0]) {
+        char name[192];
+        snprintf (name, sizeof name, "%s uplink", self->who);
+        uplink_options_t uplink = {.parent = self->config.parent,
+                                   .node_id = self->config.id,
+                                   .jurisdiction = self->config.jurisdiction,
+                                   .retention_ms = self->config.retention_ms,
+                                   .log_name = name};
+        char uplink_error[UPLINK_ERROR_SIZE];
+        rc = uplink_new (self->context, self->store, &uplink, &self->uplink, uplink_error);
+        if (rc) {
+            snprintf (error, YW_NODE_ERROR, "%s", uplink_error);
+            goto failed;
+        }
+    }
     *node_p = self;
     return 0;
 failed:
@@ -147,6 +179,7 @@ node_destroy (node_t **self_p)
     for (int i = 0; i < S_GROUP_FRAMES; i++)
         ingest_work_free (&self->requests[i].work);
     wire_buf_free (&self->reply);
+    uplink_destroy (&self->uplink);
     if (self->ingest_socket)
         zmq_close (self->ingest_socket);
     if (self->context)
@@ -270,16 +303,87 @@ s_serve_ingest (node_t *self)
     }
     for (int i = 0; i < count; i++)
         s_reply (self, &self->requests[i]);
+    /* Memory stays bounded: a slot keeps at most a normal batch's buffers. */
+    for (int i = 0; i < count; i++)
+        if (self->requests[i].work.record_capacity > 16384)
+            ingest_work_free (&self->requests[i].work);
+}
+
+int
+node_attach (node_t *self, void *socket, node_readable_fn *on_readable,
+             node_tick_fn *on_tick, void *arg)
+{
+    if (self->handler_count == S_HANDLERS)
+        return YW_EINVAL;
+    self->handlers[self->handler_count++] =
+        (s_handler_t){socket, on_readable, on_tick, arg};
+    return 0;
+}
+
+store_t *
+node_store (node_t *self)
+{
+    return self->store;
+}
+
+void *
+node_context (node_t *self)
+{
+    return self->context;
+}
+
+const config_t *
+node_config (const node_t *self)
+{
+    return &self->config;
+}
+
+uplink_t *
+node_uplink (node_t *self)
+{
+    return self->uplink;
+}
+
+/* The timers of the uplink and the handlers; the ms until the next. */
+static int
+s_tick (node_t *self)
+{
+    int wait = S_POLL_MS;
+    if (self->uplink) {
+        int ms = uplink_tick (self->uplink);
+        if (ms < wait)
+            wait = ms;
+    }
+    for (int i = 0; i < self->handler_count; i++)
+        if (self->handlers[i].on_tick) {
+            int ms = self->handlers[i].on_tick (self->handlers[i].arg);
+            if (ms < wait)
+                wait = ms;
+        }
+    return wait < 1 ? 1 : wait;
 }
 
 int
 node_run (node_t *self)
 {
-    s_log (self, "serving jurisdiction %s, ingest %s, data %s", self->config.jurisdiction,
-           self->config.ingest, self->config.data);
+    s_log (self, "serving jurisdiction %s, ingest %s, data %s%s%s",
+           self->config.jurisdiction, self->config.ingest, self->config.data,
+           self->uplink ? ", parent " : "", self->uplink ? self->config.parent : "");
+    int wait = s_tick (self);
     while (!s_stop) {
-        zmq_pollitem_t items[] = {{self->ingest_socket, 0, ZMQ_POLLIN, 0}};
-        int rc = zmq_poll (items, 1, 200);
+        zmq_pollitem_t items[2 + S_HANDLERS];
+        int count = 0;
+        items[count++] = (zmq_pollitem_t){self->ingest_socket, 0, ZMQ_POLLIN, 0};
+        int uplink_item = -1;
+        if (self->uplink) {
+            uplink_item = count;
+            items[count++] =
+                (zmq_pollitem_t){uplink_socket (self->uplink), 0, ZMQ_POLLIN, 0};
+        }
+        int first_handler = count;
+        for (int i = 0; i < self->handler_count; i++)
+            items[count++] = (zmq_pollitem_t){self->handlers[i].socket, 0, ZMQ_POLLIN, 0};
+        int rc = zmq_poll (items, count, wait);
         if (rc < 0) {
             if (zmq_errno () == EINTR)
                 continue;
@@ -288,6 +392,13 @@ node_run (node_t *self)
         }
         if (items[0].revents & ZMQ_POLLIN)
             s_serve_ingest (self);
+        if (uplink_item >= 0 && (items[uplink_item].revents & ZMQ_POLLIN))
+            uplink_on_readable (self->uplink);
+        for (int i = 0; i < self->handler_count; i++)
+            if (items[first_handler + i].revents & ZMQ_POLLIN)
+                self->handlers[i].on_readable (self->handlers[i].arg);
+        /* after every round: new log entries go up at once */
+        wait = s_tick (self);
     }
     s_log (self, "stopping");
     return 0;
