@@ -9,10 +9,12 @@
 static const char *s_usage =
     "usage: yiwang-node [--config node.ini] [--id ID] [--jurisdiction CODE]\n"
     "                   [--data DIR] [--ingest ENDPOINT] [--parent ENDPOINT]\n"
+    "                   [--retention DURATION]\n"
     "\n"
     "Runs a node: its LMDB store in DIR, the ingest socket that `yiwang import`\n"
     "and adapters send to (default ipc://DIR/ingest.ipc), and the uplink to the\n"
-    "parent hub. Flags override the config file key by key; a node can start\n"
+    "parent hub (acknowledged log entries are kept for --retention, default 24h).\n"
+    "Flags override the config file key by key; a node can start\n"
     "with flags alone. SIGTERM or SIGINT stop it cleanly.\n"
     "Exit status: 0 stopped cleanly, 2 unusable configuration, 3 store locked or\n"
     "unavailable.\n";
