@@ -1319,10 +1319,41 @@ s_index_flush (s_txn_t *t)
     int rc = 0;
     for (size_t i = 0; i < self->op_count && rc == 0; i++) {
         const s_index_op_t *op = &self->ops[order[i].op];
+        MDB_val key = {op->key_size, self->arena + op->key_at};
+        bool fresh = !op->remove && s_get64 (op->seq) > t->seq_floor;
+        if (fresh) {
+            /* objects new in this transaction have seqs above every stored
+               one, and the changes come sorted: their items go at the end of
+               their key's items, all of a key's in one put (MDB_MULTIPLE),
+               where LMDB appends and fills pages */
+            size_t n = 1;
+            while (i + n < self->op_count) {
+                const s_index_op_t *next = &self->ops[order[i + n].op];
+                if (next->remove || s_get64 (next->seq) <= t->seq_floor ||
+                    next->key_size != op->key_size ||
+                    memcmp (self->arena + next->key_at, key.mv_data, op->key_size))
+                    break;
+                n++;
+            }
+            uint8_t *items = s_buffer (&self->buffers[S_BLOCK], n * S_INDEX_ITEM);
+            for (size_t k = 0; k < n; k++) {
+                const s_index_op_t *each = &self->ops[order[i + k].op];
+                memcpy (items + k * S_INDEX_ITEM, each->seq, 8);
+                memcpy (items + k * S_INDEX_ITEM + 8, each->code, S_CODE);
+            }
+            MDB_val data[2] = {{S_INDEX_ITEM, items}, {n, NULL}};
+            int lmdb =
+                mdb_cursor_put (t->idx_cur, &key, data, MDB_MULTIPLE | MDB_APPENDDUP);
+            if (lmdb == 0 && data[1].mv_size != n)
+                lmdb = MDB_CORRUPTED; /* LMDB wrote fewer than it was given */
+            if (lmdb)
+                rc = s_lmdb_fail (t->error, lmdb, "index append");
+            i += n - 1;
+            continue;
+        }
         uint8_t item[S_INDEX_ITEM];
         memcpy (item, op->seq, 8);
         memcpy (item + 8, op->code, S_CODE);
-        MDB_val key = {op->key_size, self->arena + op->key_at};
         MDB_val data = {S_INDEX_ITEM, item};
         if (op->remove) {
             int lmdb = mdb_cursor_get (t->idx_cur, &key, &data, MDB_GET_BOTH);
@@ -1332,12 +1363,7 @@ s_index_flush (s_txn_t *t)
                 rc = s_lmdb_fail (t->error, lmdb, "index delete");
         }
         else {
-            /* an object new in this transaction has a seq above every stored
-               one, and the changes come sorted: its item goes at the end of
-               its key's items, where LMDB appends and fills pages */
-            bool fresh = s_get64 (op->seq) > t->seq_floor;
-            int lmdb = mdb_cursor_put (t->idx_cur, &key, &data,
-                                       fresh ? MDB_APPENDDUP : MDB_NODUPDATA);
+            int lmdb = mdb_cursor_put (t->idx_cur, &key, &data, MDB_NODUPDATA);
             if (lmdb && lmdb != MDB_KEYEXIST)
                 rc = s_lmdb_fail (t->error, lmdb, "index put");
         }
