@@ -26,5 +26,6 @@ int bench_generate (const bench_context_t *context, const char *kind, long rows,
 int bench_check (const bench_context_t *context);
 int bench_import (const bench_context_t *context);
 int bench_store (const bench_context_t *context);
+int bench_replication (const bench_context_t *context);
 
 #endif

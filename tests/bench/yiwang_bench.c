@@ -20,6 +20,7 @@ static const bench_t s_benches[] = {
     { "check", bench_check, "normalize a GB18030 vehicle CSV as `yiwang check` does" },
     { "import", bench_import, "import a GB18030 vehicle CSV into a real node, then again" },
     { "store", bench_store, "store_ingest alone: new, unchanged, unchanged --full, 10% changed" },
+    { "replication", bench_replication, "county -> city -> province, durable at every hop" },
     { NULL, NULL, NULL }
 };
 
