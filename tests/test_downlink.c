@@ -3,7 +3,8 @@
     protocol message by message): HELLO/WELCOME, batches applied and
     relayed verbatim, one transaction for several children, duplicates, gaps,
     jurisdiction rejections in the ACK, a batch that fails verification
-    stopping the link, unknown nodes, malformed frames, and a snapshot. */
+    stopping the link, unknown nodes, malformed frames, a snapshot, and a
+    car moving between counties converging in any order. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -531,6 +532,117 @@ test_invalid_batch_stops_link (void **state)
     assert_int_equal (f->msg.ack.accepted, 50);
 }
 
+/* A car moves from 历下区 to 市中区: 历下区's next full export lacks it (a
+   tombstone of its own claim), 市中区 records it. Whatever order the two
+   arrive in, alone or in one transaction, the hub ends with 市中区's record,
+   one live claim, indexed in 370103 only (DESIGN 4.4). */
+typedef enum { S_DELETE_FIRST, S_RECORD_FIRST, S_ONE_ROUND } s_order_t;
+
+static int
+s_has_code (void *arg, const char *code)
+{
+    if (strcmp (code, arg) == 0)
+        ((char *)arg)[0] = '!';
+    return 0;
+}
+
+static bool
+s_in_region (store_t *store, const char *region, const char *code)
+{
+    char mark[YW_OBJECT_CODE_SIZE];
+    snprintf (mark, sizeof mark, "%s", code);
+    store_find (store, STORE_BY_REGION, YW_KIND_VEHICLE, region, s_has_code, mark);
+    return mark[0] == '!';
+}
+
+static void
+s_move (fixture_t *f, s_order_t order)
+{
+    s_ingest (f->county[0], 0, 10, s_lixia, 0);      /* 历下区: cars 0-9 */
+    s_ingest (f->county[1], 100, 10, s_shizhong, 0); /* 市中区: cars 100-109 */
+    s_hello (f, 0, "county-370102");
+    s_expect (f, 0, LINKMSG_WELCOME);
+    s_hello (f, 1, "county-370103");
+    s_expect (f, 1, LINKMSG_WELCOME);
+    s_send_batch (f, 0, 1, 1);
+    s_expect (f, 0, LINKMSG_ACK);
+    s_send_batch (f, 1, 1, 1);
+    s_expect (f, 1, LINKMSG_ACK);
+
+    /* 历下区's full export without car 5: a tombstone of its claim */
+    yw_record_t *records = yw_malloc (9 * sizeof *records);
+    for (uint64_t i = 0, n = 0; i < 10; i++)
+        if (i != 5)
+            s_vehicle (&records[n++], i, "370102", 0);
+    store_ingest_t full = {.source = "test",
+                           .kind = YW_KIND_VEHICLE,
+                           .import_id = 2,
+                           .full = true,
+                           .final = true,
+                           .records = records,
+                           .record_count = 9};
+    store_ingest_report_t report;
+    char error[STORE_ERROR_SIZE];
+    assert_int_equal (store_ingest (f->county[0], &full, 1, &report, error), 0);
+    assert_int_equal (report.deleted, 1);
+    free (records);
+    /* 市中区 records car 5 */
+    s_ingest (f->county[1], 5, 1, s_shizhong, 3);
+    yw_record_t moved;
+    s_vehicle (&moved, 5, "370103", 3);
+
+    if (order == S_ONE_ROUND) {
+        s_send_batch (f, 1, 2, 2);
+        s_send_batch (f, 0, 2, 2);
+        usleep (100000);
+        s_expect (f, 0, LINKMSG_ACK);
+        s_expect (f, 1, LINKMSG_ACK);
+    }
+    else {
+        int first = order == S_DELETE_FIRST ? 0 : 1;
+        s_send_batch (f, first, 2, 2);
+        s_expect (f, first, LINKMSG_ACK);
+        /* in between: the car is claimed live by one county, or by both */
+        store_object_t info;
+        assert_int_equal (store_get (f->hub, moved.object_code, NULL, &info), 0);
+        assert_int_equal (info.live_claims, order == S_DELETE_FIRST ? 0 : 2);
+        s_send_batch (f, 1 - first, 2, 2);
+        s_expect (f, 1 - first, LINKMSG_ACK);
+    }
+    yw_record_t got;
+    store_object_t info;
+    assert_int_equal (store_get (f->hub, moved.object_code, &got, &info), 0);
+    assert_false (info.deleted);
+    assert_string_equal (info.origin_node, "county-370103");
+    assert_string_equal (info.region_code, "370103");
+    assert_int_equal (info.claims, 2);
+    assert_int_equal (info.live_claims, 1);
+    assert_memory_equal (got.content_hash, moved.content_hash, YW_HASH_SIZE);
+    assert_true (s_in_region (f->hub, "370103", moved.object_code));
+    assert_false (s_in_region (f->hub, "370102", moved.object_code));
+    store_check_report_t check;
+    if (store_check (f->hub, &check, error))
+        fail_msg ("store_check: %s", error);
+}
+
+static void
+test_move_delete_first (void **state)
+{
+    s_move (*state, S_DELETE_FIRST);
+}
+
+static void
+test_move_record_first (void **state)
+{
+    s_move (*state, S_RECORD_FIRST);
+}
+
+static void
+test_move_one_round (void **state)
+{
+    s_move (*state, S_ONE_ROUND);
+}
+
 static int
 s_chunk_claim (void *arg, const uint8_t *record, size_t size)
 {
@@ -648,6 +760,9 @@ main (void)
         cmocka_unit_test_setup_teardown (test_invalid_batch_stops_link, s_setup,
                                          s_teardown),
         cmocka_unit_test_setup_teardown (test_snapshot_receive, s_setup, s_teardown),
+        cmocka_unit_test_setup_teardown (test_move_delete_first, s_setup, s_teardown),
+        cmocka_unit_test_setup_teardown (test_move_record_first, s_setup, s_teardown),
+        cmocka_unit_test_setup_teardown (test_move_one_round, s_setup, s_teardown),
     };
     return cmocka_run_group_tests (tests, NULL, NULL);
 }
