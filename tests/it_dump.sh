@@ -115,7 +115,7 @@ grep -q "370102 历下区" "$tmp/s.txt" && grep -q "执法执勤用车" "$tmp/s.
 
 # 5. Exit statuses: --help 0, usage 2, no store 3.
 for verb in dump digest summary; do
-    "$yiwang" $verb --help | grep -q "usage: yiwang $verb" || fail "$verb --help"
+    "$yiwang" $verb --help | grep "usage: yiwang $verb" > /dev/null || fail "$verb --help"
     set +e
     "$yiwang" $verb 2>/dev/null; a=$?
     "$yiwang" $verb --data "$data" --region 37x 2>/dev/null; b=$?
