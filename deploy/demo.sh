@@ -175,7 +175,7 @@ mapping() {
 }
 # import COUNTY LABEL MAPPING FILE: imports, then says what the node made of it.
 import() {
-    local county=$1 label=$2 mapping=$3 file=$4 out=$work/logs/import-$1-$(basename "$4").json
+    local county=$1 label=$2 mapping=$3 file=$4 out=$work/logs/import-$(basename "$4").json
     if ! "$yiwang" import --node "ipc://${data_of[$county]}/ingest.ipc" --json --mapping "$mapping" \
         "$file" > "$out"; then
         die "yiwang import of $file into ${id_of[$county]} failed (exit status above)"
