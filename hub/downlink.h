@@ -55,9 +55,9 @@ extern "C" {
 typedef struct _downlink_t downlink_t;
 
 #define DOWNLINK_ERROR_SIZE 512
-#define DOWNLINK_ROUND_FRAMES 256         /* frames read in one poll round */
+#define DOWNLINK_ROUND_FRAMES 256        /* frames read in one poll round */
 #define DOWNLINK_ROUND_BYTES (32u << 20) /* bytes of BATCH/CHUNK payload per round */
-#define DOWNLINK_CREDIT 64                /* batches a child may have unacknowledged */
+#define DOWNLINK_CREDIT 64               /* batches a child may have unacknowledged */
 #define DOWNLINK_HEARTBEAT_MS 1000
 
 typedef struct {
