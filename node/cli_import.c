@@ -36,7 +36,7 @@ static const char *s_usage =
 
 #define S_BATCH_ROWS 5000
 #define S_BATCH_BYTES (8 << 20)
-#define S_WINDOW 8 /* batches in flight */
+#define S_WINDOW 32 /* batches in flight: the node commits what is waiting as one group */
 
 typedef struct {
     void *socket;
