@@ -1,6 +1,5 @@
 /*  cli_dump.c - `yiwang dump`: a store's canonical dump, one line per object
     (dump.h), to compare any two stores line by line. */
-#include <getopt.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -21,50 +20,6 @@ static const char *s_usage =
     "from one read transaction; the node may run.\n"
     "Exit status: 0 done, 2 usage, 3 no store or the store failed.\n";
 
-/* Parses the arguments. Returns -1 to go on, else the exit status. */
-static int
-s_parse (int argc, char **argv, const char **data, const char **region)
-{
-    static const struct option options[] = {{"data", required_argument, NULL, 'd'},
-                                            {"region", required_argument, NULL, 'r'},
-                                            {"help", no_argument, NULL, 'h'},
-                                            {NULL, 0, NULL, 0}};
-    int opt;
-    optind = 1;
-    while ((opt = getopt_long (argc, argv, "d:r:h", options, NULL)) != -1) {
-        switch (opt) {
-            case 'd': *data = optarg; break;
-            case 'r': *region = optarg; break;
-            case 'h': fputs (s_usage, stdout); return 0;
-            default: fputs (s_usage, stderr); return 2;
-        }
-    }
-    if (!*data || optind != argc) {
-        fprintf (stderr, "yiwang dump: %s\n%s",
-                 *data ? "unexpected argument" : "--data is required", s_usage);
-        return 2;
-    }
-    if (!dump_prefix_valid (*region) || (*region && !**region)) {
-        fprintf (stderr,
-                 "yiwang dump: --region \"%s\": not a region code prefix (1-6 digits)\n",
-                 *region);
-        return 2;
-    }
-    return -1;
-}
-
-static int
-s_open (const char *data, store_t **store)
-{
-    char error[STORE_ERROR_SIZE];
-    store_options_t options = {.dir = data, .read_only = true};
-    if (store_open (&options, store, error)) {
-        fprintf (stderr, "yiwang dump: %s\n", error);
-        return 3;
-    }
-    return 0;
-}
-
 static int
 s_print_line (void *arg, const char *line, size_t size)
 {
@@ -75,11 +30,11 @@ int
 cli_dump (int argc, char **argv)
 {
     const char *data = NULL, *region = NULL;
-    int status = s_parse (argc, argv, &data, &region);
+    int status = cli_data_region_args ("dump", s_usage, argc, argv, &data, &region);
     if (status >= 0)
         return status;
     store_t *store = NULL;
-    if ((status = s_open (data, &store)))
+    if ((status = cli_open_store ("dump", data, &store)))
         return status;
     int rc = dump_each (store, region, s_print_line, NULL);
     store_destroy (&store);

@@ -38,12 +38,9 @@ cli_fsck (int argc, char **argv)
         return 2;
     }
     store_t *store = NULL;
-    char error[STORE_ERROR_SIZE];
-    store_options_t store_options = {.dir = data, .read_only = true};
-    if (store_open (&store_options, &store, error)) {
-        fprintf (stderr, "yiwang fsck: %s\n", error);
+    if (cli_open_store ("fsck", data, &store))
         return 3;
-    }
+    char error[STORE_ERROR_SIZE];
     store_check_report_t report;
     memset (&report, 0, sizeof report);
     int rc = store_check (store, &report, error);

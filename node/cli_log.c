@@ -110,12 +110,8 @@ cli_log (int argc, char **argv)
         return 2;
     }
     store_t *store = NULL;
-    char error[STORE_ERROR_SIZE];
-    store_options_t store_options = {.dir = data, .read_only = true};
-    if (store_open (&store_options, &store, error)) {
-        fprintf (stderr, "yiwang log: %s\n", error);
+    if (cli_open_store ("log", data, &store))
         return 3;
-    }
     s_printer_t printer = {0};
     int rc = store_log_each (store, from, limit, s_print_batch, &printer);
     if (rc && !printer.status) {

@@ -125,12 +125,8 @@ cli_rejects (int argc, char **argv)
         return 2;
     }
     store_t *store = NULL;
-    char error[STORE_ERROR_SIZE];
-    store_options_t store_options = {.dir = data, .read_only = true};
-    if (store_open (&store_options, &store, error)) {
-        fprintf (stderr, "yiwang rejects: %s\n", error);
+    if (cli_open_store ("rejects", data, &store))
         return 3;
-    }
     int rc = store_rejects_each (store, (uint64_t)since, s_print, &printer);
     store_destroy (&store);
     if (rc) {

@@ -53,19 +53,11 @@ cli_summary (int argc, char **argv)
                  data ? "unexpected argument" : "--data is required", s_usage);
         return 2;
     }
-    if (!dump_prefix_valid (region) || (region && !*region)) {
-        fprintf (stderr,
-                 "yiwang summary: --region \"%s\": not a region code prefix (1-6 digits)\n",
-                 region);
+    if (cli_region_arg ("summary", region))
         return 2;
-    }
     store_t *store = NULL;
-    char error[STORE_ERROR_SIZE];
-    store_options_t store_options = {.dir = data, .read_only = true};
-    if (store_open (&store_options, &store, error)) {
-        fprintf (stderr, "yiwang summary: %s\n", error);
+    if (cli_open_store ("summary", data, &store))
         return 3;
-    }
     codebook_t *codebook = codebook_new ();
     if (!codebook) {
         store_destroy (&store);

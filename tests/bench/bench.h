@@ -3,10 +3,11 @@
 #define YW_BENCH_H_INCLUDED
 
 #include <stddef.h>
+#include <sys/types.h>
 
 typedef struct {
-    long rows;                 /* rows of the main data set */
-    char dir[256];             /* scratch directory for generated data and stores */
+    long rows;     /* rows of the main data set */
+    char dir[256]; /* scratch directory for generated data and stores */
 } bench_context_t;
 
 typedef struct {
@@ -18,6 +19,9 @@ typedef struct {
 double bench_now (void);
 long bench_peak_rss_kb (void);
 void bench_figure (const char *name, double value, const char *unit);
+
+/* A line of /proc/PID/status ("VmHWM", "RssAnon"), in KiB; -1 if absent. */
+long bench_status_kb (pid_t pid, const char *name);
 
 /* Generates (once) a sample file with tools/gen_sample.py; path receives it. */
 int bench_generate (const bench_context_t *context, const char *kind, long rows,

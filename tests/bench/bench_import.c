@@ -15,24 +15,6 @@
 
 #include "bench.h"
 
-/* A line of /proc/PID/status ("VmHWM", "RssAnon"), in KiB; -1 if absent. */
-static long
-s_status_kb (pid_t pid, const char *name)
-{
-    char path[64], line[256], format[64];
-    snprintf (path, sizeof path, "/proc/%d/status", (int)pid);
-    snprintf (format, sizeof format, "%s: %%ld kB", name);
-    FILE *file = fopen (path, "r");
-    long kb = -1;
-    if (!file)
-        return -1;
-    while (fgets (line, sizeof line, file))
-        if (sscanf (line, format, &kb) == 1)
-            break;
-    fclose (file);
-    return kb;
-}
-
 /* The node's peak anonymous memory, sampled while imports run: its own
    memory, without the LMDB map's file pages that VmHWM also counts. */
 static long s_node_anon_peak = 0;
@@ -58,7 +40,7 @@ s_import (const char *path, const char *endpoint, pid_t node, double *seconds, l
     struct rusage usage;
     pid_t done = 0;
     while (pid > 0 && (done = wait4 (pid, &status, WNOHANG, &usage)) == 0) {
-        long anon = s_status_kb (node, "RssAnon");
+        long anon = bench_status_kb (node, "RssAnon");
         if (anon > s_node_anon_peak)
             s_node_anon_peak = anon;
         usleep (20000);
@@ -116,8 +98,8 @@ bench_import (const bench_context_t *context)
         if (stat (mdb, &db) == 0)
             bench_figure ("import_store_size", (double)db.st_blocks * 512 / 1e6, "MB");
         bench_figure ("import_node_peak_anon", (double)s_node_anon_peak, "KiB");
-        bench_figure ("import_node_peak_rss_with_map", (double)s_status_kb (node, "VmHWM"),
-                      "KiB");
+        bench_figure ("import_node_peak_rss_with_map",
+                      (double)bench_status_kb (node, "VmHWM"), "KiB");
         bench_figure ("import_client_peak_rss",
                       (double)(rss_first > rss_again ? rss_first : rss_again), "KiB");
     }

@@ -31,30 +31,13 @@ typedef struct {
     long hwm;       /* KiB, last seen */
 } s_process_t;
 
-static long
-s_status_kb (pid_t pid, const char *name)
-{
-    char path[64], line[256], format[64];
-    snprintf (path, sizeof path, "/proc/%d/status", (int)pid);
-    snprintf (format, sizeof format, "%s: %%ld kB", name);
-    FILE *file = fopen (path, "r");
-    long kb = -1;
-    if (!file)
-        return -1;
-    while (fgets (line, sizeof line, file))
-        if (sscanf (line, format, &kb) == 1)
-            break;
-    fclose (file);
-    return kb;
-}
-
 static void
 s_sample (s_process_t *process)
 {
     if (process->pid <= 0)
         return;
-    long anon = s_status_kb (process->pid, "RssAnon");
-    long hwm = s_status_kb (process->pid, "VmHWM");
+    long anon = bench_status_kb (process->pid, "RssAnon");
+    long hwm = bench_status_kb (process->pid, "VmHWM");
     if (anon > process->anon_peak)
         process->anon_peak = anon;
     if (hwm > 0)

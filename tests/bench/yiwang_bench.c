@@ -17,19 +17,19 @@
 #include "bench.h"
 
 static const bench_t s_benches[] = {
-    { "check", bench_check, "normalize a GB18030 vehicle CSV as `yiwang check` does" },
-    { "import", bench_import, "import a GB18030 vehicle CSV into a real node, then again" },
-    { "store", bench_store, "store_ingest alone: new, unchanged, unchanged --full, 10% changed" },
-    { "replication", bench_replication, "county -> city -> province, durable at every hop" },
-    { NULL, NULL, NULL }
-};
+    {"check", bench_check, "normalize a GB18030 vehicle CSV as `yiwang check` does"},
+    {"import", bench_import, "import a GB18030 vehicle CSV into a real node, then again"},
+    {"store", bench_store,
+     "store_ingest alone: new, unchanged, unchanged --full, 10% changed"},
+    {"replication", bench_replication, "county -> city -> province, durable at every hop"},
+    {NULL, NULL, NULL}};
 
 double
 bench_now (void)
 {
     struct timespec ts;
     clock_gettime (CLOCK_MONOTONIC, &ts);
-    return (double) ts.tv_sec + (double) ts.tv_nsec / 1e9;
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
 long
@@ -38,6 +38,23 @@ bench_peak_rss_kb (void)
     struct rusage usage;
     getrusage (RUSAGE_SELF, &usage);
     return usage.ru_maxrss;
+}
+
+long
+bench_status_kb (pid_t pid, const char *name)
+{
+    char path[64], line[256], format[64];
+    snprintf (path, sizeof path, "/proc/%d/status", (int)pid);
+    snprintf (format, sizeof format, "%s: %%ld kB", name);
+    FILE *file = fopen (path, "r");
+    long kb = -1;
+    if (!file)
+        return -1;
+    while (fgets (line, sizeof line, file))
+        if (sscanf (line, format, &kb) == 1)
+            break;
+    fclose (file);
+    return kb;
 }
 
 void
@@ -71,14 +88,12 @@ bench_generate (const bench_context_t *context, const char *kind, long rows,
 int
 main (int argc, char *argv[])
 {
-    static const struct option options[] = {
-        { "rows", required_argument, NULL, 'n' },
-        { "only", required_argument, NULL, 'o' },
-        { "keep", required_argument, NULL, 'k' },
-        { "help", no_argument, NULL, 'h' },
-        { NULL, 0, NULL, 0 }
-    };
-    bench_context_t context = { .rows = 1000000 };
+    static const struct option options[] = {{"rows", required_argument, NULL, 'n'},
+                                            {"only", required_argument, NULL, 'o'},
+                                            {"keep", required_argument, NULL, 'k'},
+                                            {"help", no_argument, NULL, 'h'},
+                                            {NULL, 0, NULL, 0}};
+    bench_context_t context = {.rows = 1000000};
     const char *only = NULL, *keep = NULL;
     int opt;
     while ((opt = getopt_long (argc, argv, "n:o:k:h", options, NULL)) != -1) {
@@ -91,8 +106,7 @@ main (int argc, char *argv[])
                 for (const bench_t *bench = s_benches; bench->name; bench++)
                     printf ("  %-12s %s\n", bench->name, bench->summary);
                 return 0;
-            default:
-                return 2;
+            default: return 2;
         }
     }
     if (context.rows < 1000) {
