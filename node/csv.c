@@ -568,6 +568,16 @@ csv_reader_error (const csv_reader_t *self)
     return self->error;
 }
 
+bool
+csv_reader_boundary (const csv_reader_t *self, uint64_t *offset)
+{
+    assert (self);
+    if (self->replaying || self->state != S_RECORD)
+        return false;
+    *offset = s_offset (self, self->pos);
+    return true;
+}
+
 uint64_t
 csv_reader_offset (const csv_reader_t *self)
 {

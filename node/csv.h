@@ -27,6 +27,7 @@
 #ifndef YW_CSV_H_INCLUDED
 #define YW_CSV_H_INCLUDED
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -65,6 +66,12 @@ const char *csv_reader_error (const csv_reader_t *self);
 
 /* Bytes consumed so far (for progress). */
 uint64_t csv_reader_offset (const csv_reader_t *self);
+
+/* True, with *offset the input offset where the next record starts, when
+   the reader stands between records of the input itself: a new reader over
+   the header and the input from *offset reads the same records from there.
+   False while it replays the tail of an unterminated quoted field. */
+bool csv_reader_boundary (const csv_reader_t *self, uint64_t *offset);
 
 #ifdef __cplusplus
 }

@@ -140,6 +140,31 @@ s_next_record (ingest_work_t *work)
     return &work->records[work->batch.record_count];
 }
 
+/* Counts a rejection in the work's report and samples it. */
+static void
+s_count (ingest_work_t *work, const store_rejection_t *item, yw_reason_t code)
+{
+    ingestmsg_report_t *report = &work->report;
+    report->rejected++;
+    if (code != YW_R_COUNT)
+        report->by_reason[code]++;
+    if (report->sample_count < YW_REPORT_SAMPLES) {
+        ingestmsg_sample_t *sample = &report->samples[report->sample_count++];
+        sample->line = item->line;
+        snprintf (sample->field, sizeof sample->field, "%s", item->field);
+        snprintf (sample->reason, sizeof sample->reason, "%s", item->reason);
+        snprintf (sample->value, sizeof sample->value, "%s", item->value);
+        snprintf (sample->message, sizeof sample->message, "%s", item->message);
+    }
+}
+
+/* A rejection the store brings back from a remembered chunk. */
+static void
+s_on_replayed (void *arg, const store_rejection_t *row)
+{
+    s_count ((ingest_work_t *)arg, row, yw_reason_parse (row->reason));
+}
+
 /* Keeps a rejection: counted, sampled for the report, stored. */
 static void
 s_reject (ingest_work_t *work, uint64_t line, const char *field, size_t field_len,
@@ -159,18 +184,7 @@ s_reject (ingest_work_t *work, uint64_t line, const char *field, size_t field_le
     item->reason = s_dup (reason, strlen (reason));
     item->value = s_dup (value, value_len);
     item->message = s_dup (message, message_len);
-    ingestmsg_report_t *report = &work->report;
-    report->rejected++;
-    if (code != YW_R_COUNT)
-        report->by_reason[code]++;
-    if (report->sample_count < YW_REPORT_SAMPLES) {
-        ingestmsg_sample_t *sample = &report->samples[report->sample_count++];
-        sample->line = line;
-        snprintf (sample->field, sizeof sample->field, "%s", item->field);
-        snprintf (sample->reason, sizeof sample->reason, "%s", item->reason);
-        snprintf (sample->value, sizeof sample->value, "%s", item->value);
-        snprintf (sample->message, sizeof sample->message, "%s", item->message);
-    }
+    s_count (work, item, code);
 }
 
 static void
@@ -247,6 +261,18 @@ s_validate (ingest_t *self, yw_record_t *record, rowmap_reject_t *reject)
     return reason;
 }
 
+void
+ingest_chunk_key (const ingest_t *self, const uint8_t *digest, uint8_t *key)
+{
+    uint8_t text[YW_HASH_SIZE + YW_REGION_SIZE + 32], hash[YW_HASH_SIZE];
+    memcpy (text, digest, YW_HASH_SIZE);
+    memset (text + YW_HASH_SIZE, 0, YW_REGION_SIZE);
+    memcpy (text + YW_HASH_SIZE, self->jurisdiction, strlen (self->jurisdiction));
+    memcpy (text + YW_HASH_SIZE + YW_REGION_SIZE, codebook_digest (self->codebook), 32);
+    yw_sha256 (text, sizeof text, hash);
+    memcpy (key, hash, STORE_CHUNK_KEY);
+}
+
 int
 ingest_prepare (ingest_t *self, const void *frame, size_t size, ingest_work_t *work)
 {
@@ -272,6 +298,13 @@ ingest_prepare (ingest_t *self, const void *frame, size_t size, ingest_work_t *w
     work->batch.import_id = batch.import_id;
     work->batch.full = batch.full;
     work->batch.final = batch.final;
+    if (batch.chunk) {
+        ingest_chunk_key (self, batch.chunk, work->chunk_key);
+        work->batch.chunk = work->chunk_key;
+        work->batch.chunk_only = batch.chunk_only;
+        work->batch.on_rejection = s_on_replayed;
+        work->batch.arg = work;
+    }
     rowmap_reject_t reject;
     rowmap_t *rowmap = self->rowmaps[batch.kind];
     for (size_t i = 0; i < batch.row_count; i++) {

@@ -31,6 +31,7 @@ typedef struct {
     store_rejection_t *rejections;
     size_t rejection_capacity;
     char source[256]; /* NUL-terminated batch source */
+    uint8_t chunk_key[STORE_CHUNK_KEY]; /* batch.chunk points here */
 } ingest_work_t;
 
 /* A normalizer for a node of this jurisdiction (a region code). The codebook
@@ -44,6 +45,11 @@ void ingest_destroy (ingest_t **self_p);
    carries the status and an error naming what is wrong, and nothing of the
    frame may be stored. */
 int ingest_prepare (ingest_t *self, const void *frame, size_t size, ingest_work_t *work);
+
+/* The store's key for a client's chunk digest: the digest, this node's
+   jurisdiction and its codebook (a node of another jurisdiction or another
+   codebook would make other records of the same rows). */
+void ingest_chunk_key (const ingest_t *self, const uint8_t *digest, uint8_t *key);
 
 void ingest_work_init (ingest_work_t *work);
 void ingest_work_free (ingest_work_t *work);

@@ -26,6 +26,7 @@ typedef struct {
 } s_synonym_t;
 
 struct _mapping_t {
+    uint8_t digest[YW_HASH_SIZE]; /* SHA-256 of the text: mapping_digest () */
     const codebook_t *codebook;
     const char *name; /* file name, for messages */
     yw_kind_t kind;
@@ -381,10 +382,18 @@ s_prepare (mapping_t *self, const char *text, size_t size)
 static int
 s_parse (mapping_t *self, const char *text, size_t size, mapping_t **mapping_p)
 {
+    if (self)
+        yw_sha256 (text, size, self->digest);
     char *prepared = s_prepare (self, text, size);
     int parse_rc = prepared ? ini_parse_string (prepared, s_handler, self) : 0;
     free (prepared);
     return s_conclude (self, parse_rc, mapping_p);
+}
+
+const uint8_t *
+mapping_digest (const mapping_t *self)
+{
+    return self->digest;
 }
 
 int

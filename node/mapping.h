@@ -57,6 +57,8 @@ const char *mapping_format (const mapping_t *self);     /* "csv" | "jsonl" */
 const char *mapping_encoding (const mapping_t *self);   /* "utf-8" | "gb18030" | "gbk" */
 const char *mapping_region (const mapping_t *self);     /* resolved code, or "" */
 const char *mapping_name (const mapping_t *self);       /* [source] name, or "" */
+/* SHA-256 (YW_HASH_SIZE bytes) of the mapping's text. */
+const uint8_t *mapping_digest (const mapping_t *self);
 
 /* Source column or key of standard field yw_fields[index], or NULL if the
    mapping does not feed it. */

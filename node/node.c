@@ -292,6 +292,12 @@ s_serve_ingest (node_t *self)
                 snprintf (report->error, sizeof report->error, "store: %s", error);
                 continue;
             }
+            if (reports[i].stale) {
+                report->status = YW_ESTALE;
+                snprintf (report->error, sizeof report->error,
+                          "chunk not known here (or changed since): send its rows");
+                continue;
+            }
             report->new_count = reports[i].new_count;
             report->changed = reports[i].changed;
             report->unchanged = reports[i].unchanged;

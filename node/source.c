@@ -323,6 +323,15 @@ source_column (const source_t *self, size_t index)
     return column ? column : yw_fields[index].name;
 }
 
+bool
+source_boundary (const source_t *self, uint64_t *offset)
+{
+    if (self->csv)
+        return csv_reader_boundary (self->csv, offset);
+    *offset = jsonl_reader_offset (self->jsonl);
+    return true;
+}
+
 uint64_t
 source_offset (const source_t *self)
 {

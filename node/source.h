@@ -71,6 +71,12 @@ const char *source_column (const source_t *self, size_t index);
 /* Bytes of the file read so far. */
 uint64_t source_offset (const source_t *self);
 
+/* True, with *offset the file offset where the next row starts, when the
+   source stands at a clean row boundary: the header (CSV) followed by the
+   file's bytes from *offset read as the same rows. Chunks of `yiwang
+   import` are cut there. */
+bool source_boundary (const source_t *self, uint64_t *offset);
+
 #ifdef __cplusplus
 }
 #endif

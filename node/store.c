@@ -105,7 +105,7 @@ struct _store_t {
     bool read_only;
     int lock_fd;
     MDB_env *env;
-    MDB_dbi obj, body, log, idx, src, reject, origin, meta, batch;
+    MDB_dbi obj, body, log, idx, src, reject, origin, meta, batch, chunk;
     MDB_txn *rtxn; /* cached read transaction, reset between calls */
     size_t map_size, map_max;
     bool broken; /* LMDB said MDB_PANIC: reopen before the next write */
@@ -396,21 +396,27 @@ s_env_open (store_t *self, char *error)
         const char *name;
         size_t offset;
         unsigned flags;
+        bool optional; /* for readers: stores of before the table lack it */
     } tables[] = {
-        {"obj", offsetof (store_t, obj), 0},
-        {"body", offsetof (store_t, body), 0},
-        {"log", offsetof (store_t, log), 0},
-        {"idx", offsetof (store_t, idx), MDB_DUPSORT | MDB_DUPFIXED},
-        {"src", offsetof (store_t, src), MDB_DUPSORT | MDB_DUPFIXED},
-        {"reject", offsetof (store_t, reject), 0},
-        {"origin", offsetof (store_t, origin), 0},
-        {"meta", offsetof (store_t, meta), 0},
-        {"batch", offsetof (store_t, batch), 0},
+        {"obj", offsetof (store_t, obj), 0, false},
+        {"body", offsetof (store_t, body), 0, false},
+        {"log", offsetof (store_t, log), 0, false},
+        {"idx", offsetof (store_t, idx), MDB_DUPSORT | MDB_DUPFIXED, false},
+        {"src", offsetof (store_t, src), MDB_DUPSORT | MDB_DUPFIXED, false},
+        {"reject", offsetof (store_t, reject), 0, false},
+        {"origin", offsetof (store_t, origin), 0, false},
+        {"meta", offsetof (store_t, meta), 0, false},
+        {"batch", offsetof (store_t, batch), 0, false},
+        {"chunk", offsetof (store_t, chunk), 0, true},
     };
     for (size_t i = 0; i < sizeof tables / sizeof tables[0]; i++) {
         MDB_dbi *dbi = (MDB_dbi *)((char *)self + tables[i].offset);
         rc = mdb_dbi_open (txn, tables[i].name,
                            tables[i].flags | (self->read_only ? 0 : MDB_CREATE), dbi);
+        if (rc == MDB_NOTFOUND && self->read_only && tables[i].optional) {
+            *dbi = (MDB_dbi)-1;
+            continue;
+        }
         if (rc) {
             mdb_txn_abort (txn);
             if (rc == MDB_NOTFOUND)
@@ -2059,7 +2065,7 @@ done:
 /* Applies one local record (see store_ingest). */
 static int
 s_ingest_record (s_txn_t *t, yw_record_t *record, uint32_t source,
-                 store_ingest_report_t *report)
+                 store_ingest_report_t *report, uint64_t run_floor, bool *conflict)
 {
     store_t *self = t->store;
     const char *code = record->object_code;
@@ -2080,6 +2086,10 @@ s_ingest_record (s_txn_t *t, yw_record_t *record, uint32_t source,
         report->changed++;
     else
         report->new_count++;
+    /* the run wrote this object before, with other content: an earlier
+       batch's fingerprint no longer describes the store */
+    if (own >= 0 && object->claim[own].version > run_floor)
+        *conflict = true;
 
     snprintf (record->origin_node, sizeof record->origin_node, "%s", self->node_id);
     record->version = hlc_next (&self->hlc);
@@ -2186,9 +2196,14 @@ s_fingerprints (store_t *self, store_ingest_t *batches, size_t count, const s_it
                 size_t item_count, bool *eligible, uint8_t (*fingerprints)[S_FINGERPRINT])
 {
     for (size_t b = 0; b < count; b++)
-        eligible[b] = batches[b].record_count > 0;
+        eligible[b] = batches[b].record_count > 0 || batches[b].chunk;
+    /* an object twice with other content: the order of the batches decides,
+       and a batch alone says nothing (the same content twice is harmless) */
     for (size_t i = 1; i < item_count; i++)
-        if (!memcmp (items[i].code, items[i - 1].code, S_CODE))
+        if (!memcmp (items[i].code, items[i - 1].code, S_CODE) &&
+            memcmp (batches[items[i].batch].records[items[i].index].content_hash,
+                    batches[items[i - 1].batch].records[items[i - 1].index].content_hash,
+                    YW_HASH_SIZE))
             eligible[items[i].batch] = eligible[items[i - 1].batch] = false;
     size_t most = 0;
     for (size_t b = 0; b < count; b++)
@@ -2199,6 +2214,10 @@ s_fingerprints (store_t *self, store_ingest_t *batches, size_t count, const s_it
     for (size_t b = 0; b < count; b++) {
         if (!eligible[b])
             continue;
+        if (batches[b].chunk) {
+            memcpy (fingerprints[b], batches[b].chunk, S_FINGERPRINT);
+            continue;
+        }
         size_t n = 0;
         for (size_t i = 0; i < item_count; i++)
             if (items[i].batch == b) {
@@ -2227,6 +2246,151 @@ s_changes_only_by (store_ingest_t *batches, size_t count, const uint32_t *source
     return true;
 }
 
+/* ------------------------------------------------------------ chunks */
+
+/* What a chunk made, loaded (a copy: the map may move during the
+   transaction): its object codes in code order and its rejections. */
+typedef struct {
+    uint8_t *data;
+    size_t size;
+    uint32_t records, rejections;
+    const uint8_t *codes;    /* records x S_CODE */
+    const uint8_t *rejected; /* the rejections, encoded */
+} s_chunk_t;
+
+static size_t
+s_chunk_text_size (const char *text)
+{
+    return 2 + (text ? strnlen (text, YW_MAX_FIELD) : 0);
+}
+
+/* Keeps what batch b (applied record by record) made of its chunk. */
+static int
+s_chunk_save (s_txn_t *t, const uint8_t *key_data, const store_ingest_t *batch, size_t b,
+              const s_item_t *items, size_t item_count)
+{
+    store_t *self = t->store;
+    size_t size = 9 + batch->record_count * S_CODE;
+    for (size_t i = 0; i < batch->rejection_count; i++) {
+        const store_rejection_t *row = &batch->rejections[i];
+        size += 8 + s_chunk_text_size (row->field) + s_chunk_text_size (row->reason) +
+                s_chunk_text_size (row->value) + s_chunk_text_size (row->message);
+    }
+    MDB_val key = {5 + S_FINGERPRINT, (void *)key_data}, value = {size, NULL};
+    int rc = mdb_put (t->txn, self->chunk, &key, &value, MDB_RESERVE);
+    if (rc)
+        return s_lmdb_fail (t->error, rc, "chunk put");
+    uint8_t *out = value.mv_data;
+    out[0] = 1; /* format */
+    s_put32 (out + 1, (uint32_t)batch->record_count);
+    s_put32 (out + 5, (uint32_t)batch->rejection_count);
+    size_t n = 9;
+    for (size_t i = 0; i < item_count; i++)
+        if (items[i].batch == b) {
+            memcpy (out + n, items[i].code, S_CODE);
+            n += S_CODE;
+        }
+    for (size_t i = 0; i < batch->rejection_count; i++) {
+        const store_rejection_t *row = &batch->rejections[i];
+        s_put64 (out + n, row->line);
+        n += 8;
+        n += s_put_text (out + n, row->field);
+        n += s_put_text (out + n, row->reason);
+        n += s_put_text (out + n, row->value);
+        n += s_put_text (out + n, row->message);
+    }
+    assert (n == size);
+    t->dirty = true;
+    return 0;
+}
+
+/* Loads what chunk key_data made; YW_ENOTFOUND when it is not there. */
+static int
+s_chunk_load (s_txn_t *t, const uint8_t *key_data, s_chunk_t *chunk)
+{
+    store_t *self = t->store;
+    memset (chunk, 0, sizeof *chunk);
+    MDB_val key = {5 + S_FINGERPRINT, (void *)key_data}, value;
+    int rc = mdb_get (t->txn, self->chunk, &key, &value);
+    if (rc == MDB_NOTFOUND)
+        return YW_ENOTFOUND;
+    if (rc)
+        return s_lmdb_fail (t->error, rc, "chunk read");
+    const uint8_t *in = value.mv_data;
+    if (value.mv_size < 9 || in[0] != 1)
+        return s_fail (t->error, YW_ESTORE, "store: chunk entry of %zu bytes: malformed",
+                       value.mv_size);
+    chunk->records = s_get32 (in + 1);
+    chunk->rejections = s_get32 (in + 5);
+    if ((value.mv_size - 9) / S_CODE < chunk->records)
+        return s_fail (t->error, YW_ESTORE, "store: chunk entry: %u codes in %zu bytes",
+                       chunk->records, value.mv_size);
+    chunk->data = yw_malloc (value.mv_size);
+    memcpy (chunk->data, value.mv_data, value.mv_size);
+    chunk->size = value.mv_size;
+    chunk->codes = chunk->data + 9;
+    chunk->rejected = chunk->codes + (size_t)chunk->records * S_CODE;
+    return 0;
+}
+
+/* Keeps a loaded chunk's rejections again, as rejections of this batch's
+   import, and hands each to the batch's on_rejection. */
+static int
+s_chunk_replay (s_txn_t *t, const store_ingest_t *batch, const s_chunk_t *chunk)
+{
+    const uint8_t *in = chunk->rejected, *end = chunk->data + chunk->size;
+    char *texts = yw_malloc (4 * (YW_MAX_FIELD + 1));
+    int rc = 0;
+    for (uint32_t i = 0; i < chunk->rejections && rc == 0; i++) {
+        store_rejection_t row = {.source = batch->source};
+        if (end - in < 8) {
+            rc = s_fail (t->error, YW_ESTORE, "store: chunk entry: rejection %u cut short",
+                         i + 1);
+            break;
+        }
+        row.line = s_get64 (in);
+        in += 8;
+        if (!(row.field = s_get_text (&in, end, texts)) ||
+            !(row.reason = s_get_text (&in, end, texts + YW_MAX_FIELD + 1)) ||
+            !(row.value = s_get_text (&in, end, texts + 2 * (YW_MAX_FIELD + 1))) ||
+            !(row.message = s_get_text (&in, end, texts + 3 * (YW_MAX_FIELD + 1)))) {
+            rc = s_fail (t->error, YW_ESTORE, "store: chunk entry: rejection %u malformed",
+                         i + 1);
+            break;
+        }
+        rc = s_reject_put (t, batch->kind, batch->import_id, &row);
+        if (rc == 0 && batch->on_rejection)
+            batch->on_rejection (batch->arg, &row);
+    }
+    free (texts);
+    return rc;
+}
+
+
+/* Meta name of the fingerprint chain of a source's runs of a kind. */
+static void
+s_chain_name (char *name, size_t size, uint32_t source, yw_kind_t kind)
+{
+    snprintf (name, size, "yw.fpchain.%08x.%d", (unsigned)source, (int)kind);
+}
+
+/* The HLC before the first transaction of batch's run: its chain's start
+   when the run has begun, else this transaction's. */
+static int
+s_run_floor (s_txn_t *t, uint32_t source, const store_ingest_t *batch, uint64_t *floor)
+{
+    char name[48];
+    s_chain_name (name, sizeof name, source, batch->kind);
+    MDB_val chain;
+    int rc = s_meta_get (t->txn, t->store, name, &chain);
+    *floor = t->seq_floor;
+    if (rc == 0 && chain.mv_size >= 17 && s_get64 (chain.mv_data) == batch->import_id)
+        *floor = chain.mv_size == 25 ? s_get64 ((const uint8_t *)chain.mv_data + 17) : 0;
+    else if (rc && rc != MDB_NOTFOUND)
+        return s_lmdb_fail (t->error, rc, "fingerprint chain");
+    return 0;
+}
+
 /* After the transaction's changes: counts them and, when the transaction
    writes anyway, saves the fingerprints of the batches applied record by
    record. A run keeps a chain in meta ("yw.fpchain.SOURCE.KIND": import id,
@@ -2239,16 +2403,22 @@ static int
 s_fingerprints_save (s_txn_t *t, store_ingest_t *batches, size_t count,
                      const uint32_t *sources, const store_ingest_report_t *reports,
                      const bool *eligible, const bool *skipped,
-                     uint8_t (*fingerprints)[S_FINGERPRINT], uint64_t before)
+                     uint8_t (*fingerprints)[S_FINGERPRINT], uint64_t before,
+                     const s_item_t *items, size_t item_count, const bool *conflict)
 {
     store_t *self = t->store;
     int rc;
     uint64_t after = before + (t->own_changed ? 1 : 0);
     if (t->own_changed && (rc = s_meta_put_u64 (t->txn, self, "yw.own_changes", after)))
         return s_lmdb_fail (t->error, rc, "own changes");
-    if (!t->dirty)
+    bool closes = false; /* a run ends here: its chain is settled even when
+                            nothing else is written (its final batch alone) */
+    for (size_t b = 0; b < count; b++)
+        closes |= batches[b].final;
+    if (!t->dirty && !closes)
         return 0; /* an unchanged re-import writes nothing, not even this */
-    uint8_t value[17];
+    bool clean = !t->dirty;
+    uint8_t value[25];
     for (size_t b = 0; b < count; b++) {
         if (!eligible[b] || skipped[b])
             continue;
@@ -2259,6 +2429,9 @@ s_fingerprints_save (s_txn_t *t, store_ingest_t *batches, size_t count,
         MDB_val key = {sizeof key_data, key_data}, data = {16, value};
         if ((rc = mdb_put (t->txn, self->batch, &key, &data, 0)))
             return s_lmdb_fail (t->error, rc, "batch fingerprint");
+        if (batches[b].chunk &&
+            (rc = s_chunk_save (t, key_data, &batches[b], b, items, item_count)))
+            return rc;
     }
     for (size_t b = 0; b < count; b++) {
         bool first = true;
@@ -2267,29 +2440,41 @@ s_fingerprints_save (s_txn_t *t, store_ingest_t *batches, size_t count,
                       batches[e].import_id == batches[b].import_id);
         if (!first)
             continue; /* one chain update per run and transaction */
-        char name[48];
-        snprintf (name, sizeof name, "yw.fpchain.%08x.%d", (unsigned)sources[b],
-                  (int)batches[b].kind);
-        MDB_val chain;
-        bool ok = s_changes_only_by (batches, count, sources, reports, b);
-        rc = s_meta_get (t->txn, self, name, &chain);
-        if (rc == 0 && chain.mv_size == 17 &&
-            s_get64 (chain.mv_data) == batches[b].import_id)
-            ok = ok && ((const uint8_t *)chain.mv_data)[16] &&
-                 s_get64 ((const uint8_t *)chain.mv_data + 8) == before;
-        else if (rc && rc != MDB_NOTFOUND)
-            return s_lmdb_fail (t->error, rc, "fingerprint chain");
         bool final = false;
         for (size_t e = b; e < count; e++)
             final |= batches[e].final && sources[e] == sources[b] &&
                      batches[e].kind == batches[b].kind &&
                      batches[e].import_id == batches[b].import_id;
+        if (clean && !final)
+            continue;
+        char name[48];
+        s_chain_name (name, sizeof name, sources[b], batches[b].kind);
+        MDB_val chain;
+        bool ok = s_changes_only_by (batches, count, sources, reports, b);
+        for (size_t e = b; e < count; e++)
+            ok = ok && !(conflict[e] && sources[e] == sources[b] &&
+                         batches[e].kind == batches[b].kind &&
+                         batches[e].import_id == batches[b].import_id);
+        uint64_t start = t->seq_floor;
+        rc = s_meta_get (t->txn, self, name, &chain);
+        if (rc == 0 && chain.mv_size >= 17 &&
+            s_get64 (chain.mv_data) == batches[b].import_id) {
+            ok = ok && ((const uint8_t *)chain.mv_data)[16] &&
+                 s_get64 ((const uint8_t *)chain.mv_data + 8) == before;
+            start = chain.mv_size == 25 ? s_get64 ((const uint8_t *)chain.mv_data + 17) : 0;
+        }
+        else if (rc && rc != MDB_NOTFOUND)
+            return s_lmdb_fail (t->error, rc, "fingerprint chain");
+        else if (clean)
+            continue; /* the run wrote nothing: no fingerprints to settle */
+        t->dirty = true;
         s_put64 (value, batches[b].import_id);
         s_put64 (value + 8, after);
         value[16] = ok;
+        s_put64 (value + 17, start);
         MDB_val name_key = {strlen (name), name};
         rc = final ? mdb_del (t->txn, self->meta, &name_key, NULL)
-                   : s_meta_put (t->txn, self, name, value, 17);
+                   : s_meta_put (t->txn, self, name, value, 25);
         if (rc && rc != MDB_NOTFOUND)
             return s_lmdb_fail (t->error, rc, "fingerprint chain");
         if (!final)
@@ -2315,8 +2500,18 @@ s_fingerprints_save (s_txn_t *t, store_ingest_t *batches, size_t count,
                 MDB_val update = {16, value};
                 lmdb = mdb_cursor_put (cursor, &key, &update, MDB_CURRENT);
             }
-            else
+            else {
+                /* what a chunk made goes with its fingerprint */
+                uint8_t gone[5 + S_FINGERPRINT];
+                memcpy (gone, key.mv_data, sizeof gone);
+                MDB_val chunk_key = {sizeof gone, gone};
                 lmdb = mdb_cursor_del (cursor, 0);
+                if (lmdb == 0) {
+                    lmdb = mdb_del (t->txn, self->chunk, &chunk_key, NULL);
+                    if (lmdb == MDB_NOTFOUND)
+                        lmdb = 0;
+                }
+            }
             if (lmdb)
                 break;
         }
@@ -2347,6 +2542,11 @@ s_ingest_attempt (store_t *self, store_ingest_t *batches, size_t count, s_item_t
     bool *skipped = eligible + (count ? count : 1);
     uint8_t (*fingerprints)[S_FINGERPRINT] =
         yw_malloc ((count ? count : 1) * sizeof *fingerprints);
+    s_chunk_t *chunks = yw_calloc (count ? count : 1, sizeof *chunks);
+    /* per batch: HLC before its run's first transaction, and whether the run
+       wrote one of its objects twice with different content */
+    uint64_t *run_floor = yw_malloc ((count ? count : 1) * sizeof (uint64_t));
+    bool *conflict = yw_calloc (count ? count : 1, sizeof (bool));
     uint64_t counter = 0;
 
     for (size_t b = 0; b < count; b++)
@@ -2358,6 +2558,9 @@ s_ingest_attempt (store_t *self, store_ingest_t *batches, size_t count, s_item_t
         rc = s_lmdb_fail (error, rc, "own changes");
         goto failed;
     }
+    for (size_t b = 0; b < count; b++)
+        if ((rc = s_run_floor (&t, sources[b], &batches[b], &run_floor[b])))
+            goto failed;
     s_fingerprints (self, batches, count, items, item_count, eligible, fingerprints);
     for (size_t b = 0; b < count; b++) {
         if (!eligible[b])
@@ -2370,22 +2573,47 @@ s_ingest_attempt (store_t *self, store_ingest_t *batches, size_t count, s_item_t
             skipped[b] = true;
             reports[b].unchanged = batches[b].record_count;
         }
+        if (!batches[b].chunk_only)
+            continue;
+        if (skipped[b]) {
+            rc = s_chunk_load (&t, key_data, &chunks[b]);
+            if (rc && rc != YW_ENOTFOUND)
+                goto failed;
+            skipped[b] = rc == 0;
+            reports[b].unchanged = chunks[b].records;
+            rc = 0;
+        }
+        if (!skipped[b]) {
+            /* the client sends the rows instead */
+            reports[b].stale = true;
+            eligible[b] = false;
+        }
     }
     for (size_t i = 0; i < item_count; i++) {
         if (skipped[items[i].batch])
             continue;
         store_ingest_t *batch = &batches[items[i].batch];
         if ((rc = s_ingest_record (&t, &batch->records[items[i].index],
-                                   sources[items[i].batch], &reports[items[i].batch])))
+                                   sources[items[i].batch], &reports[items[i].batch],
+                                   run_floor[items[i].batch], &conflict[items[i].batch])))
             goto failed;
     }
     for (size_t b = 0; b < count; b++) {
         store_ingest_t *batch = &batches[b];
-        for (size_t i = 0; i < batch->rejection_count; i++)
-            if ((rc = s_reject_put (&t, batch->kind, batch->import_id,
-                                    &batch->rejections[i])))
+        if (reports[b].stale)
+            continue;
+        if (batch->chunk_only) {
+            if ((rc = s_chunk_replay (&t, batch, &chunks[b])))
                 goto failed;
-        reports[b].rejected = batch->rejection_count;
+            reports[b].rejected = chunks[b].rejections;
+        }
+        else {
+            for (size_t i = 0; i < batch->rejection_count; i++)
+                if ((rc = s_reject_put (&t, batch->kind, batch->import_id,
+                                        &batch->rejections[i])))
+                    goto failed;
+            reports[b].rejected = batch->rejection_count;
+        }
         if (!batch->full)
             continue;
         /* the run this batch belongs to, opened once per transaction */
@@ -2408,22 +2636,28 @@ s_ingest_attempt (store_t *self, store_ingest_t *batches, size_t count, s_item_t
             if ((rc = s_run_open (&t, run, sources[b], batch->kind, batch->import_id)))
                 goto failed;
         }
-        /* the batch's codes, in order: the items are sorted already */
-        if (code_capacity < batch->record_count) {
-            code_capacity = batch->record_count;
+        /* the batch's codes, in order: the items are sorted already, and
+           so are a remembered chunk's */
+        size_t most = batch->chunk_only ? chunks[b].records : batch->record_count;
+        if (code_capacity < most) {
+            code_capacity = most;
             codes = yw_realloc (codes, code_capacity * sizeof (char *));
         }
         size_t n = 0;
-        for (size_t i = 0; i < item_count; i++)
-            if (items[i].batch == b)
-                codes[n++] = items[i].code;
+        if (batch->chunk_only)
+            for (; n < chunks[b].records; n++)
+                codes[n] = (const char *)chunks[b].codes + n * S_CODE;
+        else
+            for (size_t i = 0; i < item_count; i++)
+                if (items[i].batch == b)
+                    codes[n++] = items[i].code;
         if ((rc = s_run_append (&t, run, codes, n)))
             goto failed;
         if (batch->final && (rc = s_run_finish (&t, run, &reports[b])))
             goto failed;
     }
     if ((rc = s_fingerprints_save (&t, batches, count, sources, reports, eligible, skipped,
-                                   fingerprints, counter)))
+                                   fingerprints, counter, items, item_count, conflict)))
         goto failed;
     /* the spill blocks must be on disk before the commit that counts them */
     for (size_t r = 0; r < *run_count; r++)
@@ -2434,14 +2668,16 @@ s_ingest_attempt (store_t *self, store_ingest_t *batches, size_t count, s_item_t
         }
     if ((rc = s_txn_commit (&t)))
         goto failed;
-    free (codes);
-    free (sources);
-    free (eligible);
-    free (fingerprints);
-    return 0;
+    goto done;
 
 failed:
     s_txn_abort (&t);
+done:
+    for (size_t b = 0; b < count; b++)
+        free (chunks[b].data);
+    free (chunks);
+    free (run_floor);
+    free (conflict);
     free (codes);
     free (sources);
     free (eligible);

@@ -78,6 +78,12 @@
               This node is ordinal 1.
       batch   u32 source, u8 kind, 16-byte fingerprint -> u64 own-changes
               counter, u64 import id: batches known unchanged (below).
+      chunk   the same key, for a batch that named its raw rows (a chunk
+              key instead of the computed fingerprint) -> what they made:
+              u8 format (1), u32 records n, u32 rejections m, n object codes
+              in code order, then m rejections (u64 line and the texts
+              field, reason, value, message, each u16 length + bytes).
+              Written with the fingerprint, dropped with it.
       meta    "yw.node_id", "yw.schema", "yw.hlc", "yw.origin_seq",
               "yw.origin_hash" (this node's last own batch), "yw.source.NAME"
               (source ordinals), "yw.run..." (open --full runs), "yw.link.ID"
@@ -96,6 +102,15 @@
     the count as it then is, unless something other than the run changed
     this node's claims in between. Batches with an object twice, or sharing
     an object with another batch of the transaction, get none.
+
+    Unchanged files. Even one read per batch leaves the client normalizing
+    every row, which caps a re-import well under a million rows a second.
+    So `yiwang import` names the raw rows of each batch (a chunk digest);
+    a batch with a chunk takes the chunk's key as its fingerprint and keeps
+    what the rows made in table chunk. On the next import of the same file
+    the client sends the digest alone (chunk_only), the node answers from
+    the table while the fingerprint holds, and the client normalizes only
+    the chunks the node does not know (report `stale`).
 
     --full runs. An import run with `full` set must end in tombstones for this
     node's live claims of that source and kind that the run did not contain.
@@ -138,7 +153,7 @@ typedef struct _store_t store_t;
 #define STORE_ERROR_SIZE 256
 
 #define STORE_SCHEMA 2                          /* format of the tables above */
-#define STORE_DEFAULT_MAP ((size_t)64 << 20)    /* initial map size */
+#define STORE_DEFAULT_MAP ((size_t)8 << 30)    /* initial map size */
 #define STORE_DEFAULT_MAP_MAX ((size_t)1 << 40) /* the map never grows past */
 
 typedef struct {
@@ -191,7 +206,24 @@ typedef struct {
     size_t record_count; /* at most YW_MAX_BATCH_ROWS */
     const store_rejection_t *rejections;
     size_t rejection_count;
+    /* Chunks (yiwang import): the raw rows behind this batch, as a key of
+       STORE_CHUNK_KEY bytes (the node derives it from the client's digest,
+       its jurisdiction and its codebook), or NULL. A batch with a chunk that
+       is applied record by record leaves, besides its fingerprint (below),
+       what the chunk made: its object codes and its rejections. */
+    const uint8_t *chunk;
+    /* No records and no rejections: "the rows of `chunk` again". When the
+       chunk's fingerprint holds (nothing changed this node's claims since),
+       it is applied as remembered: its records unchanged, its rejections
+       kept again for this import (each also handed to on_rejection), its
+       objects counted in a --full run. Otherwise the report says `stale`
+       and nothing of the batch is applied. Never final. */
+    bool chunk_only;
+    void (*on_rejection) (void *arg, const store_rejection_t *row);
+    void *arg;
 } store_ingest_t;
+
+#define STORE_CHUNK_KEY 16
 
 typedef struct {
     uint64_t new_count; /* objects this node did not claim, or had deleted */
@@ -199,6 +231,7 @@ typedef struct {
     uint64_t unchanged;
     uint64_t deleted; /* tombstones made by --full at the final batch */
     uint64_t rejected;
+    bool stale; /* a chunk_only batch whose chunk is not known (any more) */
 } store_ingest_report_t;
 
 /* Applies `count` ingest batches in ONE write transaction (group commit):

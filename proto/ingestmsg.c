@@ -20,7 +20,9 @@ enum {
     B_RECORDS,
     B_ROWS,
     B_REJECTIONS,
-    B_REGION
+    B_REGION,
+    B_CHUNK,
+    B_CHUNK_ONLY
 };
 /* RawRow, RawField */
 enum { ROW_LINE = 1, ROW_FIELDS };
@@ -271,6 +273,19 @@ ingestmsg_batch_decode (const void *data, size_t size, ingestmsg_batch_t *batch,
                 break;
             case B_ROWS: rc = s_row (batch, &cap, &field, error); break;
             case B_REJECTIONS: rc = s_rejection (batch, &cap, &field, error); break;
+            case B_CHUNK:
+                if (field.type != 2 || field.size != YW_HASH_SIZE) {
+                    snprintf (error, YW_INGESTMSG_ERROR, "chunk: not a %d-byte digest",
+                              YW_HASH_SIZE);
+                    rc = YW_EPARSE;
+                    break;
+                }
+                batch->chunk = field.data;
+                break;
+            case B_CHUNK_ONLY:
+                rc = s_varint (&field, &value, "chunk_only", error);
+                batch->chunk_only = value != 0;
+                break;
             default: break; /* unknown fields: a newer client; skip */
         }
         if (rc == 0 && (batch->record_count > YW_MAX_BATCH_ROWS ||
@@ -288,6 +303,14 @@ ingestmsg_batch_decode (const void *data, size_t size, ingestmsg_batch_t *batch,
     }
     if (rc == 0 && batch->kind == YW_KIND_NONE) {
         snprintf (error, YW_INGESTMSG_ERROR, "kind missing");
+        rc = YW_EPARSE;
+    }
+    if (rc == 0 && batch->chunk_only &&
+        (!batch->chunk || batch->record_count || batch->row_count ||
+         batch->rejection_count || batch->final)) {
+        snprintf (error, YW_INGESTMSG_ERROR,
+                  "chunk_only: needs a chunk digest and no records, rows, rejections "
+                  "or final");
         rc = YW_EPARSE;
     }
     if (rc)
@@ -324,6 +347,14 @@ void
 ingestmsg_put_final (wire_buf_t *buf)
 {
     wire_put_varint (buf, B_FINAL, 1);
+}
+
+void
+ingestmsg_put_chunk (wire_buf_t *buf, const uint8_t *digest, bool chunk_only)
+{
+    wire_put_bytes (buf, B_CHUNK, digest, YW_HASH_SIZE);
+    if (chunk_only)
+        wire_put_varint (buf, B_CHUNK_ONLY, 1);
 }
 
 int

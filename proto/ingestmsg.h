@@ -59,6 +59,8 @@ typedef struct {
     size_t field_count;
     ingestmsg_rejection_t *rejections;
     size_t rejection_count;
+    const uint8_t *chunk; /* YW_HASH_SIZE bytes, or NULL */
+    bool chunk_only;      /* no rows: the rows of `chunk` again */
 } ingestmsg_batch_t;
 
 #define YW_INGESTMSG_ERROR 256
@@ -76,6 +78,10 @@ void ingestmsg_put_header (wire_buf_t *buf, const char *source, yw_kind_t kind,
 /* Marks the batch being built as the run's last (a later scalar field wins
    in protobuf, so this may follow the header). */
 void ingestmsg_put_final (wire_buf_t *buf);
+/* Names the raw rows the batch holds (digest of YW_HASH_SIZE bytes); with
+   chunk_only, the batch holds nothing else (the node applies what it made
+   of those rows before, or answers YW_ESTALE). */
+void ingestmsg_put_chunk (wire_buf_t *buf, const uint8_t *digest, bool chunk_only);
 
 /* Appends one record (encoded by codec_record_encode). Returns 0 or YW_ETOOBIG. */
 int ingestmsg_put_record (wire_buf_t *buf, const yw_record_t *record);
