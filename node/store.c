@@ -2248,13 +2248,16 @@ s_changes_only_by (store_ingest_t *batches, size_t count, const uint32_t *source
 
 /* ------------------------------------------------------------ chunks */
 
+/* A chunk's object: its code and the first bytes of its content hash. */
+#define S_CHUNK_ITEM (S_CODE + 8)
+
 /* What a chunk made, loaded (a copy: the map may move during the
-   transaction): its object codes in code order and its rejections. */
+   transaction): its objects in code order and its rejections. */
 typedef struct {
     uint8_t *data;
     size_t size;
     uint32_t records, rejections;
-    const uint8_t *codes;    /* records x S_CODE */
+    const uint8_t *codes;    /* records x S_CHUNK_ITEM */
     const uint8_t *rejected; /* the rejections, encoded */
 } s_chunk_t;
 
@@ -2270,7 +2273,7 @@ s_chunk_save (s_txn_t *t, const uint8_t *key_data, const store_ingest_t *batch, 
               const s_item_t *items, size_t item_count)
 {
     store_t *self = t->store;
-    size_t size = 9 + batch->record_count * S_CODE;
+    size_t size = 9 + batch->record_count * S_CHUNK_ITEM;
     for (size_t i = 0; i < batch->rejection_count; i++) {
         const store_rejection_t *row = &batch->rejections[i];
         size += 8 + s_chunk_text_size (row->field) + s_chunk_text_size (row->reason) +
@@ -2281,14 +2284,16 @@ s_chunk_save (s_txn_t *t, const uint8_t *key_data, const store_ingest_t *batch, 
     if (rc)
         return s_lmdb_fail (t->error, rc, "chunk put");
     uint8_t *out = value.mv_data;
-    out[0] = 1; /* format */
+    out[0] = 2; /* format */
     s_put32 (out + 1, (uint32_t)batch->record_count);
     s_put32 (out + 5, (uint32_t)batch->rejection_count);
     size_t n = 9;
     for (size_t i = 0; i < item_count; i++)
         if (items[i].batch == b) {
             memcpy (out + n, items[i].code, S_CODE);
-            n += S_CODE;
+            memcpy (out + n + S_CODE, batch->records[items[i].index].content_hash,
+                    S_CHUNK_ITEM - S_CODE);
+            n += S_CHUNK_ITEM;
         }
     for (size_t i = 0; i < batch->rejection_count; i++) {
         const store_rejection_t *row = &batch->rejections[i];
@@ -2317,19 +2322,19 @@ s_chunk_load (s_txn_t *t, const uint8_t *key_data, s_chunk_t *chunk)
     if (rc)
         return s_lmdb_fail (t->error, rc, "chunk read");
     const uint8_t *in = value.mv_data;
-    if (value.mv_size < 9 || in[0] != 1)
+    if (value.mv_size < 9 || in[0] != 2)
         return s_fail (t->error, YW_ESTORE, "store: chunk entry of %zu bytes: malformed",
                        value.mv_size);
     chunk->records = s_get32 (in + 1);
     chunk->rejections = s_get32 (in + 5);
-    if ((value.mv_size - 9) / S_CODE < chunk->records)
+    if ((value.mv_size - 9) / S_CHUNK_ITEM < chunk->records)
         return s_fail (t->error, YW_ESTORE, "store: chunk entry: %u codes in %zu bytes",
                        chunk->records, value.mv_size);
     chunk->data = yw_malloc (value.mv_size);
     memcpy (chunk->data, value.mv_data, value.mv_size);
     chunk->size = value.mv_size;
     chunk->codes = chunk->data + 9;
-    chunk->rejected = chunk->codes + (size_t)chunk->records * S_CODE;
+    chunk->rejected = chunk->codes + (size_t)chunk->records * S_CHUNK_ITEM;
     return 0;
 }
 
@@ -2389,6 +2394,113 @@ s_run_floor (s_txn_t *t, uint32_t source, const store_ingest_t *batch, uint64_t 
     else if (rc && rc != MDB_NOTFOUND)
         return s_lmdb_fail (t->error, rc, "fingerprint chain");
     return 0;
+}
+
+/* At the end of a run: drops the chunks of (source, kind) that hold one
+   object with different content (a k-way merge of their object lists, in
+   code order; memory per chunk, not per object). */
+static int
+s_chunks_settle (s_txn_t *t, uint32_t source, yw_kind_t kind)
+{
+    store_t *self = t->store;
+    uint8_t prefix[5];
+    s_put32 (prefix, source);
+    prefix[4] = (uint8_t)kind;
+    typedef struct {
+        uint8_t key[5 + S_FINGERPRINT];
+        const uint8_t *items; /* in the map: nothing is written during the merge */
+        uint32_t count, at;
+        bool drop;
+    } s_list_t;
+    s_list_t *lists = NULL;
+    size_t count = 0, capacity = 0;
+    MDB_cursor *cursor;
+    int rc = mdb_cursor_open (t->txn, self->chunk, &cursor);
+    if (rc)
+        return s_lmdb_fail (t->error, rc, "chunks");
+    MDB_val key = {5, prefix}, value;
+    for (rc = mdb_cursor_get (cursor, &key, &value, MDB_SET_RANGE);
+         rc == 0 && key.mv_size == 5 + S_FINGERPRINT && memcmp (key.mv_data, prefix, 5) == 0;
+         rc = mdb_cursor_get (cursor, &key, &value, MDB_NEXT)) {
+        const uint8_t *in = value.mv_data;
+        if (value.mv_size < 9 || in[0] != 2 ||
+            (value.mv_size - 9) / S_CHUNK_ITEM < s_get32 (in + 1))
+            continue; /* unusable: never answered from (s_chunk_load) */
+        if (count == capacity) {
+            capacity = capacity ? capacity * 2 : 64;
+            lists = yw_realloc (lists, capacity * sizeof *lists);
+        }
+        s_list_t *list = &lists[count++];
+        memcpy (list->key, key.mv_data, sizeof list->key);
+        list->items = in + 9;
+        list->count = s_get32 (in + 1);
+        list->at = 0;
+        list->drop = false;
+    }
+    mdb_cursor_close (cursor);
+    if (rc && rc != MDB_NOTFOUND) {
+        free (lists);
+        return s_lmdb_fail (t->error, rc, "chunks");
+    }
+    /* a binary heap of list indexes by their current object */
+    size_t *heap = yw_malloc ((count ? count : 1) * sizeof *heap), size = 0;
+#define S_HEAD(i) (lists[heap[i]].items + (size_t)lists[heap[i]].at * S_CHUNK_ITEM)
+#define S_LESS(i, j) (memcmp (S_HEAD (i), S_HEAD (j), S_CODE) < 0)
+    for (size_t i = 0; i < count; i++) {
+        if (!lists[i].count)
+            continue;
+        size_t at = size++;
+        heap[at] = i;
+        while (at > 0 && S_LESS (at, (at - 1) / 2)) {
+            size_t up = (at - 1) / 2, swap = heap[at];
+            heap[at] = heap[up];
+            heap[up] = swap;
+            at = up;
+        }
+    }
+    const uint8_t *last = NULL;
+    size_t last_list = 0;
+    while (size) {
+        size_t top = heap[0];
+        const uint8_t *item = S_HEAD (0);
+        if (last && memcmp (last, item, S_CODE) == 0 &&
+            memcmp (last + S_CODE, item + S_CODE, S_CHUNK_ITEM - S_CODE) != 0)
+            lists[top].drop = lists[last_list].drop = true;
+        last = item;
+        last_list = top;
+        if (++lists[top].at == lists[top].count)
+            heap[0] = heap[--size];
+        for (size_t at = 0;;) {
+            size_t low = at, left = 2 * at + 1, right = left + 1;
+            if (left < size && S_LESS (left, low))
+                low = left;
+            if (right < size && S_LESS (right, low))
+                low = right;
+            if (low == at)
+                break;
+            size_t swap = heap[at];
+            heap[at] = heap[low];
+            heap[low] = swap;
+            at = low;
+        }
+    }
+#undef S_LESS
+#undef S_HEAD
+    free (heap);
+    rc = 0;
+    for (size_t i = 0; i < count && rc == 0; i++) {
+        if (!lists[i].drop)
+            continue;
+        MDB_val drop = {sizeof lists[i].key, lists[i].key};
+        rc = mdb_del (t->txn, self->batch, &drop, NULL);
+        if (rc == 0 || rc == MDB_NOTFOUND)
+            rc = mdb_del (t->txn, self->chunk, &drop, NULL);
+        if (rc == MDB_NOTFOUND)
+            rc = 0;
+        t->dirty = true;
+    }
+    free (lists);
+    return rc ? s_lmdb_fail (t->error, rc, "chunks") : 0;
 }
 
 /* After the transaction's changes: counts them and, when the transaction
@@ -2518,6 +2630,8 @@ s_fingerprints_save (s_txn_t *t, store_ingest_t *batches, size_t count,
         mdb_cursor_close (cursor);
         if (lmdb && lmdb != MDB_NOTFOUND)
             return s_lmdb_fail (t->error, lmdb, "batch fingerprints");
+        if ((rc = s_chunks_settle (t, sources[b], batches[b].kind)))
+            return rc;
     }
     return 0;
 }
@@ -2646,7 +2760,7 @@ s_ingest_attempt (store_t *self, store_ingest_t *batches, size_t count, s_item_t
         size_t n = 0;
         if (batch->chunk_only)
             for (; n < chunks[b].records; n++)
-                codes[n] = (const char *)chunks[b].codes + n * S_CODE;
+                codes[n] = (const char *)chunks[b].codes + n * S_CHUNK_ITEM;
         else
             for (size_t i = 0; i < item_count; i++)
                 if (items[i].batch == b)

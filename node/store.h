@@ -80,10 +80,15 @@
               counter, u64 import id: batches known unchanged (below).
       chunk   the same key, for a batch that named its raw rows (a chunk
               key instead of the computed fingerprint) -> what they made:
-              u8 format (1), u32 records n, u32 rejections m, n object codes
-              in code order, then m rejections (u64 line and the texts
-              field, reason, value, message, each u16 length + bytes).
-              Written with the fingerprint, dropped with it.
+              u8 format (2), u32 records n, u32 rejections m, n objects in
+              code order (object code, first 8 bytes of the content hash),
+              then m rejections (u64 line and the texts field, reason,
+              value, message, each u16 length + bytes). Written with the
+              fingerprint, dropped with it. When a run ends, chunks that
+              hold one object with different content are dropped: which of
+              them the store holds depends on their order, and a later
+              export that lacks one of the rows must not be answered from
+              the other.
       meta    "yw.node_id", "yw.schema", "yw.hlc", "yw.origin_seq",
               "yw.origin_hash" (this node's last own batch), "yw.source.NAME"
               (source ordinals), "yw.run..." (open --full runs), "yw.link.ID"
