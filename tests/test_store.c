@@ -5,8 +5,9 @@
     new, changed and unchanged records, no write at all for an unchanged
     re-import, versions, --full tombstones scoped to source and kind,
     rejections, the outbound log's chain, persistence across reopen, the
-    writer lock, map growth, a full disk, kill -9 during commits, remote
-    batches and claims, and store_check finding damage done on purpose.
+    writer lock, map growth, a full disk, kill -9 during commits, chunks
+    remembered and answered from (or stale), remote batches and claims, and
+    store_check finding damage done on purpose.
 */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -727,6 +728,467 @@ test_rejections (void **state)
     assert_int_equal (later.count, 0);
     assert_int_equal (s_stat (f->store).rejects, 4);
     free (records);
+}
+
+/* ------------------------------------------------------------- chunks
+
+   A batch that names its raw rows (a chunk key) leaves what they made; the
+   next import sends the key alone (chunk_only) and the store answers from
+   what it kept while nothing changed this node's claims since, else says
+   `stale`. */
+
+/* A chunk key as the node derives it from the client's digest: 16 bytes. */
+static void
+s_chunk_key (uint8_t *key, unsigned n)
+{
+    memset (key, 0, STORE_CHUNK_KEY);
+    snprintf ((char *)key, STORE_CHUNK_KEY, "rows-%u", n);
+}
+
+/* The rejections of the chunk tests: lines of a raw file. */
+static const store_rejection_t s_chunk_rows[3] = {
+    {"fleet.csv", 7, "vin", "VIN_CHECK", "LSVAU2180N218329",
+     "车架号 \"LSVAU2180N218329\": VIN check digit is 7, not 3"},
+    {"fleet.csv", 19, "plate", "PLATE_FORMAT", "鲁A1", "号牌号码 \"鲁A1\": bad plate"},
+    {"fleet.csv", 33, "region_code", "REGION_UNKNOWN", "999999", "no such region"},
+};
+
+/* What on_rejection was handed (copied: the row is valid during the call). */
+typedef struct {
+    int count;
+    store_rejection_t rows[3];
+    char texts[3][5][128]; /* source, field, reason, value, message */
+} replayed_t;
+
+static void
+s_on_replayed (void *arg, const store_rejection_t *row)
+{
+    replayed_t *seen = arg;
+    if (seen->count < 3) {
+        char (*texts)[128] = seen->texts[seen->count];
+        store_rejection_t *copy = &seen->rows[seen->count];
+        snprintf (texts[0], 128, "%s", row->source);
+        snprintf (texts[1], 128, "%s", row->field);
+        snprintf (texts[2], 128, "%s", row->reason);
+        snprintf (texts[3], 128, "%s", row->value);
+        snprintf (texts[4], 128, "%s", row->message);
+        copy->source = texts[0];
+        copy->line = row->line;
+        copy->field = texts[1];
+        copy->reason = texts[2];
+        copy->value = texts[3];
+        copy->message = texts[4];
+    }
+    seen->count++;
+}
+
+/* One store_ingest call with one batch; any error fails the test. */
+static store_ingest_report_t
+s_ingest_batch (store_t *store, store_ingest_t *batch)
+{
+    store_ingest_report_t report;
+    char error[STORE_ERROR_SIZE] = "";
+    int rc = store_ingest (store, batch, 1, &report, error);
+    if (rc)
+        fail_msg ("store_ingest: %d %s", rc, error);
+    return report;
+}
+
+/* "The rows of `key` again", a vehicle batch of run import_id of source. */
+static store_ingest_report_t
+s_chunk_again (store_t *store, const char *source, const uint8_t *key, bool full,
+               uint64_t import_id, replayed_t *seen)
+{
+    store_ingest_t batch = {.source = source,
+                            .kind = YW_KIND_VEHICLE,
+                            .import_id = import_id,
+                            .full = full,
+                            .chunk = key,
+                            .chunk_only = true,
+                            .on_rejection = s_on_replayed,
+                            .arg = seen};
+    return s_ingest_batch (store, &batch);
+}
+
+/* Rejections stored: all of them, and those of one import. */
+typedef struct {
+    uint64_t import_id;
+    int count, of_import;
+    uint64_t lines[3];
+} stored_rejects_t;
+
+static int
+s_stored_reject (void *arg, const store_reject_t *reject)
+{
+    stored_rejects_t *seen = arg;
+    if (reject->import_id == seen->import_id) {
+        if (seen->of_import < 3)
+            seen->lines[seen->of_import] = reject->row.line;
+        assert_string_equal (reject->row.source, "fleet.csv");
+        assert_int_equal (reject->kind, YW_KIND_VEHICLE);
+        seen->of_import++;
+    }
+    seen->count++;
+    return 0;
+}
+
+static stored_rejects_t
+s_stored_rejects (store_t *store, uint64_t import_id)
+{
+    stored_rejects_t seen = {.import_id = import_id};
+    assert_int_equal (store_rejects_each (store, 0, s_stored_reject, &seen), 0);
+    return seen;
+}
+
+/* Run import_id of fleet.csv: vehicles 0..49 and the three rejections as
+   chunk `key`, then the run's lone final batch. */
+static yw_record_t *
+s_chunk_run (store_t *store, const uint8_t *key, bool full, uint64_t import_id)
+{
+    yw_record_t *records = s_vehicles (0, 50, 0);
+    store_ingest_t batch = {.source = "fleet.csv",
+                            .kind = YW_KIND_VEHICLE,
+                            .import_id = import_id,
+                            .full = full,
+                            .records = records,
+                            .record_count = 50,
+                            .rejections = s_chunk_rows,
+                            .rejection_count = 3,
+                            .chunk = key};
+    store_ingest_report_t r = s_ingest_batch (store, &batch);
+    assert_false (r.stale);
+    assert_int_equal (r.new_count, 50);
+    assert_int_equal (r.rejected, 3);
+    r = s_ingest (store, "fleet.csv", YW_KIND_VEHICLE, NULL, 0, full, true, import_id);
+    assert_int_equal (r.new_count + r.changed + r.unchanged + r.deleted + r.rejected, 0);
+    return records;
+}
+
+/* A known chunk: its records unchanged, its rejections kept again for the
+   new import and handed to on_rejection, nothing written to the log. */
+static void
+test_chunk_known (void **state)
+{
+    fixture_t *f = *state;
+    uint8_t key[STORE_CHUNK_KEY];
+    s_chunk_key (key, 1);
+    yw_record_t *records = s_chunk_run (f->store, key, false, 1);
+    store_stat_t before = s_stat (f->store);
+    uint64_t first, last;
+    assert_int_equal (store_log_range (f->store, &first, &last), 0);
+    assert_int_equal (s_log_walk (f->store).batches, 1);
+    assert_int_equal (before.rejects, 3);
+
+    replayed_t seen = {0};
+    store_ingest_report_t r = s_chunk_again (f->store, "fleet.csv", key, false, 2, &seen);
+    assert_false (r.stale);
+    assert_int_equal (r.unchanged, 50);
+    assert_int_equal (r.rejected, 3);
+    assert_int_equal (r.new_count + r.changed + r.deleted, 0);
+    assert_int_equal (seen.count, 3);
+    for (int i = 0; i < 3; i++) {
+        assert_string_equal (seen.rows[i].source, "fleet.csv");
+        assert_int_equal (seen.rows[i].line, s_chunk_rows[i].line);
+        assert_string_equal (seen.rows[i].field, s_chunk_rows[i].field);
+        assert_string_equal (seen.rows[i].reason, s_chunk_rows[i].reason);
+        assert_string_equal (seen.rows[i].value, s_chunk_rows[i].value);
+        assert_string_equal (seen.rows[i].message, s_chunk_rows[i].message);
+    }
+    r = s_ingest (f->store, "fleet.csv", YW_KIND_VEHICLE, NULL, 0, false, true, 2);
+    assert_int_equal (r.new_count + r.changed + r.unchanged + r.deleted + r.rejected, 0);
+
+    /* the rejections are kept again, as the new import's */
+    stored_rejects_t stored = s_stored_rejects (f->store, 2);
+    assert_int_equal (stored.count, 6);
+    assert_int_equal (stored.of_import, 3);
+    for (int i = 0; i < 3; i++)
+        assert_int_equal (stored.lines[i], s_chunk_rows[i].line);
+    /* and no record was written: no new origin batch, no new version */
+    store_stat_t after = s_stat (f->store);
+    assert_int_equal (after.rejects, 6);
+    assert_int_equal (after.origin_seq, before.origin_seq);
+    assert_int_equal (after.log_entries, before.log_entries);
+    uint64_t first_after, last_after;
+    assert_int_equal (store_log_range (f->store, &first_after, &last_after), 0);
+    assert_int_equal (first_after, first);
+    assert_int_equal (last_after, last);
+    assert_int_equal (s_log_walk (f->store).batches, 1);
+    store_object_t info;
+    assert_int_equal (store_get (f->store, records[0].object_code, NULL, &info), 0);
+    assert_int_equal (info.version, records[0].version);
+
+    /* a run answered from the chunk keeps it: the next one is answered too */
+    memset (&seen, 0, sizeof seen);
+    r = s_chunk_again (f->store, "fleet.csv", key, false, 3, &seen);
+    assert_false (r.stale);
+    assert_int_equal (r.unchanged, 50);
+    assert_int_equal (seen.count, 3);
+    s_ingest (f->store, "fleet.csv", YW_KIND_VEHICLE, NULL, 0, false, true, 3);
+    assert_int_equal (s_stored_rejects (f->store, 3).of_import, 3);
+    assert_int_equal (s_stat (f->store).origin_seq, before.origin_seq);
+    s_check (f->store);
+    free (records);
+}
+
+/* An unknown chunk is stale and changes nothing; a key is known only under
+   the source and kind that made it. */
+static void
+test_chunk_stale_unknown (void **state)
+{
+    fixture_t *f = *state;
+    uint8_t key[STORE_CHUNK_KEY], unknown[STORE_CHUNK_KEY];
+    s_chunk_key (key, 1);
+    s_chunk_key (unknown, 2);
+    yw_record_t *records = s_chunk_run (f->store, key, false, 1);
+    store_stat_t before = s_stat (f->store);
+
+    replayed_t seen = {0};
+    store_ingest_report_t r =
+        s_chunk_again (f->store, "fleet.csv", unknown, false, 2, &seen);
+    assert_true (r.stale);
+    assert_int_equal (r.unchanged + r.new_count + r.changed + r.deleted + r.rejected, 0);
+    assert_int_equal (s_stat (f->store).last_txn, before.last_txn); /* no transaction */
+    /* the known key under another source (whose name the store does keep) */
+    r = s_chunk_again (f->store, "other.csv", key, false, 2, &seen);
+    assert_true (r.stale);
+    assert_int_equal (r.unchanged + r.rejected, 0);
+    /* and under another kind */
+    store_ingest_t batch = {.source = "fleet.csv",
+                            .kind = YW_KIND_OFFICE_BUILDING,
+                            .import_id = 2,
+                            .chunk = key,
+                            .chunk_only = true,
+                            .on_rejection = s_on_replayed,
+                            .arg = &seen};
+    r = s_ingest_batch (f->store, &batch);
+    assert_true (r.stale);
+    assert_int_equal (r.unchanged + r.rejected, 0);
+    assert_int_equal (seen.count, 0);
+    store_stat_t after = s_stat (f->store);
+    assert_int_equal (after.rejects, before.rejects);
+    assert_int_equal (after.origin_seq, before.origin_seq);
+    assert_int_equal (s_stored_rejects (f->store, 2).of_import, 0);
+    free (records);
+}
+
+/* A change to one of the chunk's objects since, by another source or by
+   another run of the same source: the chunk is stale until its rows are
+   sent again. */
+static void
+test_chunk_stale_after_change (void **state)
+{
+    fixture_t *f = *state;
+    const char *changers[2] = {"other.csv", "fleet.csv"};
+    for (int v = 0; v < 2; v++) {
+        char dir[96];
+        snprintf (dir, sizeof dir, "%s/changed-%d", f->dir, v);
+        store_t *store = s_open (dir, "370102", 0);
+        uint8_t key[STORE_CHUNK_KEY];
+        s_chunk_key (key, 1);
+        yw_record_t *records = s_chunk_run (store, key, false, 1);
+
+        yw_record_t changed;
+        s_vehicle (&changed, 5, 7);
+        store_ingest_report_t r =
+            s_ingest (store, changers[v], YW_KIND_VEHICLE, &changed, 1, false, true, 3);
+        assert_int_equal (r.changed, 1);
+        store_stat_t before = s_stat (store);
+
+        replayed_t seen = {0};
+        r = s_chunk_again (store, "fleet.csv", key, false, 4, &seen);
+        assert_true (r.stale);
+        assert_int_equal (r.unchanged + r.new_count + r.changed + r.rejected, 0);
+        assert_int_equal (seen.count, 0);
+        assert_int_equal (s_stat (store).rejects, before.rejects);
+        assert_int_equal (s_stat (store).last_txn, before.last_txn);
+        yw_record_t now;
+        assert_int_equal (store_get (store, records[5].object_code, &now, NULL), 0);
+        assert_int_equal (now.body.vehicle.odometer_km, changed.body.vehicle.odometer_km);
+
+        /* the client sends the chunk's rows instead: applied, and kept again */
+        free (records);
+        records = s_vehicles (0, 50, 0);
+        store_ingest_t batch = {.source = "fleet.csv",
+                                .kind = YW_KIND_VEHICLE,
+                                .import_id = 4,
+                                .records = records,
+                                .record_count = 50,
+                                .rejections = s_chunk_rows,
+                                .rejection_count = 3,
+                                .chunk = key};
+        r = s_ingest_batch (store, &batch);
+        assert_false (r.stale);
+        assert_int_equal (r.changed, 1);
+        assert_int_equal (r.unchanged, 49);
+        assert_int_equal (r.rejected, 3);
+        s_ingest (store, "fleet.csv", YW_KIND_VEHICLE, NULL, 0, false, true, 4);
+        assert_int_equal (store_get (store, records[5].object_code, &now, NULL), 0);
+        assert_int_equal (now.body.vehicle.odometer_km,
+                          records[5].body.vehicle.odometer_km);
+        r = s_chunk_again (store, "fleet.csv", key, false, 5, &seen);
+        assert_false (r.stale);
+        assert_int_equal (r.unchanged, 50);
+        assert_int_equal (r.rejected, 3);
+        assert_int_equal (seen.count, 3);
+        s_check (store);
+        store_destroy (&store);
+        free (records);
+    }
+}
+
+/* In a --full run, a remembered chunk's objects count as present. */
+static void
+test_chunk_full (void **state)
+{
+    fixture_t *f = *state;
+    uint8_t key[STORE_CHUNK_KEY];
+    s_chunk_key (key, 1);
+    yw_record_t *records = s_chunk_run (f->store, key, true, 1);
+
+    replayed_t seen = {0};
+    store_ingest_report_t r = s_chunk_again (f->store, "fleet.csv", key, true, 2, &seen);
+    assert_false (r.stale);
+    assert_int_equal (r.unchanged, 50);
+    assert_int_equal (r.rejected, 3);
+    r = s_ingest (f->store, "fleet.csv", YW_KIND_VEHICLE, NULL, 0, true, true, 2);
+    assert_int_equal (r.deleted, 0);
+    store_object_t info;
+    for (size_t i = 0; i < 50; i++) {
+        assert_int_equal (store_get (f->store, records[i].object_code, NULL, &info), 0);
+        assert_false (info.deleted);
+    }
+    assert_int_equal (s_log_walk (f->store).deleted, 0);
+
+    /* a full run without the chunk ends them all */
+    r = s_ingest (f->store, "fleet.csv", YW_KIND_VEHICLE, NULL, 0, true, true, 3);
+    assert_int_equal (r.deleted, 50);
+    for (size_t i = 0; i < 50; i++) {
+        assert_int_equal (store_get (f->store, records[i].object_code, NULL, &info), 0);
+        assert_true (info.deleted);
+    }
+    assert_int_equal (s_log_walk (f->store).deleted, 50);
+    s_check (f->store);
+    free (records);
+}
+
+/* A run that writes an object twice with other content, in two
+   transactions: the earlier chunk no longer describes the store. */
+static void
+test_chunk_conflicting_duplicate (void **state)
+{
+    fixture_t *f = *state;
+    uint8_t first_key[STORE_CHUNK_KEY], second_key[STORE_CHUNK_KEY];
+    s_chunk_key (first_key, 1);
+    s_chunk_key (second_key, 2);
+    yw_record_t *first = s_vehicles (0, 10, 0);  /* vehicle 9 with odometer 90 */
+    yw_record_t *second = s_vehicles (9, 10, 0); /* vehicle 9 again ... */
+    s_vehicle (&second[0], 9, 1);                /* ... with odometer 91 */
+    store_ingest_t batch = {.source = "fleet.csv",
+                            .kind = YW_KIND_VEHICLE,
+                            .import_id = 1,
+                            .records = first,
+                            .record_count = 10,
+                            .chunk = first_key};
+    store_ingest_report_t r = s_ingest_batch (f->store, &batch);
+    assert_int_equal (r.new_count, 10);
+    batch.records = second;
+    batch.chunk = second_key;
+    r = s_ingest_batch (f->store, &batch);
+    assert_int_equal (r.changed, 1);
+    assert_int_equal (r.new_count, 9);
+    s_ingest (f->store, "fleet.csv", YW_KIND_VEHICLE, NULL, 0, false, true, 1);
+    yw_record_t now;
+    assert_int_equal (store_get (f->store, first[9].object_code, &now, NULL), 0);
+    assert_int_equal (now.body.vehicle.odometer_km, 91);
+
+    replayed_t seen = {0};
+    r = s_chunk_again (f->store, "fleet.csv", first_key, false, 2, &seen);
+    assert_true (r.stale);
+    assert_int_equal (r.unchanged, 0);
+    s_check (f->store);
+    free (first);
+    free (second);
+}
+
+/* The same, when the run's first row of the object left it unchanged (so
+   the run wrote it once): which chunk the store matches depends on their
+   order, and an export that has only the first must not be answered from
+   it. */
+static void
+test_chunk_duplicate_unchanged_first (void **state)
+{
+    fixture_t *f = *state;
+    yw_record_t x1;
+    s_vehicle (&x1, 9, 0);
+    s_ingest (f->store, "fleet.csv", YW_KIND_VEHICLE, &x1, 1, false, true, 1);
+    uint8_t first_key[STORE_CHUNK_KEY], second_key[STORE_CHUNK_KEY];
+    s_chunk_key (first_key, 1);
+    s_chunk_key (second_key, 2);
+    yw_record_t *first = s_vehicles (0, 10, 0);  /* vehicle 9 as stored */
+    yw_record_t *second = s_vehicles (9, 10, 0); /* vehicle 9 again ... */
+    s_vehicle (&second[0], 9, 1);                /* ... with odometer 91 */
+    store_ingest_t batch = {.source = "fleet.csv",
+                            .kind = YW_KIND_VEHICLE,
+                            .import_id = 2,
+                            .records = first,
+                            .record_count = 10,
+                            .chunk = first_key};
+    store_ingest_report_t r = s_ingest_batch (f->store, &batch);
+    assert_int_equal (r.new_count, 9);
+    assert_int_equal (r.unchanged, 1);
+    batch.records = second;
+    batch.chunk = second_key;
+    r = s_ingest_batch (f->store, &batch);
+    assert_int_equal (r.changed, 1);
+    s_ingest (f->store, "fleet.csv", YW_KIND_VEHICLE, NULL, 0, false, true, 2);
+
+    replayed_t seen = {0};
+    r = s_chunk_again (f->store, "fleet.csv", first_key, false, 3, &seen);
+    assert_true (r.stale);
+    assert_int_equal (r.unchanged, 0);
+    /* so its rows come again, and vehicle 9 takes the content they give */
+    r = s_ingest_batch (f->store, &(store_ingest_t){.source = "fleet.csv",
+                                                    .kind = YW_KIND_VEHICLE,
+                                                    .import_id = 3,
+                                                    .records = first,
+                                                    .record_count = 10,
+                                                    .chunk = first_key});
+    assert_int_equal (r.changed, 1);
+    yw_record_t now;
+    assert_int_equal (store_get (f->store, x1.object_code, &now, NULL), 0);
+    assert_int_equal (now.body.vehicle.odometer_km, 90);
+    s_check (f->store);
+    free (first);
+    free (second);
+}
+
+/* A chunk whose rows were all rejected is remembered too. */
+static void
+test_chunk_rejections_only (void **state)
+{
+    fixture_t *f = *state;
+    uint8_t key[STORE_CHUNK_KEY];
+    s_chunk_key (key, 1);
+    store_ingest_t batch = {.source = "fleet.csv",
+                            .kind = YW_KIND_VEHICLE,
+                            .import_id = 1,
+                            .rejections = s_chunk_rows,
+                            .rejection_count = 3,
+                            .chunk = key};
+    store_ingest_report_t r = s_ingest_batch (f->store, &batch);
+    assert_int_equal (r.rejected, 3);
+    s_ingest (f->store, "fleet.csv", YW_KIND_VEHICLE, NULL, 0, false, true, 1);
+
+    replayed_t seen = {0};
+    r = s_chunk_again (f->store, "fleet.csv", key, false, 2, &seen);
+    assert_false (r.stale);
+    assert_int_equal (r.unchanged, 0);
+    assert_int_equal (r.rejected, 3);
+    assert_int_equal (seen.count, 3);
+    assert_int_equal (seen.rows[2].line, 33);
+    assert_string_equal (seen.rows[2].reason, "REGION_UNKNOWN");
+    assert_int_equal (s_stored_rejects (f->store, 2).of_import, 3);
+    assert_int_equal (s_stat (f->store).objects, 0);
 }
 
 static void
@@ -1596,6 +2058,16 @@ main (void)
         cmocka_unit_test_setup_teardown (test_full_run_across_reopen, s_setup, s_teardown),
         cmocka_unit_test_setup_teardown (test_full_run_large_source, s_setup, s_teardown),
         cmocka_unit_test_setup_teardown (test_rejections, s_setup, s_teardown),
+        cmocka_unit_test_setup_teardown (test_chunk_known, s_setup, s_teardown),
+        cmocka_unit_test_setup_teardown (test_chunk_stale_unknown, s_setup, s_teardown),
+        cmocka_unit_test_setup_teardown (test_chunk_stale_after_change, s_setup,
+                                         s_teardown),
+        cmocka_unit_test_setup_teardown (test_chunk_full, s_setup, s_teardown),
+        cmocka_unit_test_setup_teardown (test_chunk_conflicting_duplicate, s_setup,
+                                         s_teardown),
+        cmocka_unit_test_setup_teardown (test_chunk_duplicate_unchanged_first, s_setup,
+                                         s_teardown),
+        cmocka_unit_test_setup_teardown (test_chunk_rejections_only, s_setup, s_teardown),
         cmocka_unit_test_setup_teardown (test_reopen_preserves_state, s_setup, s_teardown),
         cmocka_unit_test_setup_teardown (test_locked, s_setup, s_teardown),
         cmocka_unit_test_setup_teardown (test_read_only, s_setup, s_teardown),
