@@ -2339,9 +2339,10 @@ s_chunk_load (s_txn_t *t, const uint8_t *key_data, s_chunk_t *chunk)
 }
 
 /* Keeps a loaded chunk's rejections again, as rejections of this batch's
-   import, and hands each to the batch's on_rejection. */
+   import (keep), or hands each to the batch's on_rejection (after the
+   commit: an attempt may be redone after map growth). */
 static int
-s_chunk_replay (s_txn_t *t, const store_ingest_t *batch, const s_chunk_t *chunk)
+s_chunk_replay (s_txn_t *t, const store_ingest_t *batch, const s_chunk_t *chunk, bool keep)
 {
     const uint8_t *in = chunk->rejected, *end = chunk->data + chunk->size;
     char *texts = yw_malloc (4 * (YW_MAX_FIELD + 1));
@@ -2363,8 +2364,9 @@ s_chunk_replay (s_txn_t *t, const store_ingest_t *batch, const s_chunk_t *chunk)
                          i + 1);
             break;
         }
-        rc = s_reject_put (t, batch->kind, batch->import_id, &row);
-        if (rc == 0 && batch->on_rejection)
+        if (keep)
+            rc = s_reject_put (t, batch->kind, batch->import_id, &row);
+        else if (batch->on_rejection)
             batch->on_rejection (batch->arg, &row);
     }
     free (texts);
@@ -2525,11 +2527,16 @@ s_fingerprints_save (s_txn_t *t, store_ingest_t *batches, size_t count,
         return s_lmdb_fail (t->error, rc, "own changes");
     bool closes = false; /* a run ends here: its chain is settled even when
                             nothing else is written (its final batch alone) */
-    for (size_t b = 0; b < count; b++)
+    bool learns = false; /* a chunk the node did not know: remembered even
+                            when its rows changed nothing */
+    for (size_t b = 0; b < count; b++) {
         closes |= batches[b].final;
-    if (!t->dirty && !closes)
+        learns |= eligible[b] && !skipped[b] && batches[b].chunk;
+    }
+    if (!t->dirty && !closes && !learns)
         return 0; /* an unchanged re-import writes nothing, not even this */
-    bool clean = !t->dirty;
+    bool clean = !t->dirty && !learns;
+    t->dirty = t->dirty || learns;
     uint8_t value[25];
     for (size_t b = 0; b < count; b++) {
         if (!eligible[b] || skipped[b])
@@ -2717,7 +2724,7 @@ s_ingest_attempt (store_t *self, store_ingest_t *batches, size_t count, s_item_t
         if (reports[b].stale)
             continue;
         if (batch->chunk_only) {
-            if ((rc = s_chunk_replay (&t, batch, &chunks[b])))
+            if ((rc = s_chunk_replay (&t, batch, &chunks[b], true)))
                 goto failed;
             reports[b].rejected = chunks[b].rejections;
         }
@@ -2782,6 +2789,9 @@ s_ingest_attempt (store_t *self, store_ingest_t *batches, size_t count, s_item_t
         }
     if ((rc = s_txn_commit (&t)))
         goto failed;
+    for (size_t b = 0; b < count; b++)
+        if (batches[b].chunk_only && !reports[b].stale)
+            s_chunk_replay (&t, &batches[b], &chunks[b], false);
     goto done;
 
 failed:
