@@ -25,8 +25,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <openssl/evp.h>
-
 /* Columns a table row may have. */
 #define S_MAX_COLUMNS 8
 
@@ -78,8 +76,8 @@ typedef struct {
 
 struct _codebook_t {
     uint8_t digest[32]; /* SHA-256 over every table file: codebook_digest () */
-    char *arena;       /* every table's text, split in place */
-    s_table_t *tables; /* every table file */
+    char *arena;        /* every table's text, split in place */
+    s_table_t *tables;  /* every table file */
     size_t table_count;
     codebook_region_t *regions; /* sorted by code */
     uint32_t *region_keys;      /* the codes as integers, same order */
@@ -695,22 +693,19 @@ codebook_new_from_blobs (const codebook_blob_t *blobs)
                  S_SUCCESSION);
         goto failed;
     }
-    EVP_MD_CTX *md = EVP_MD_CTX_new ();
-    if (!md || !EVP_DigestInit_ex (md, EVP_sha256 (), NULL)) {
-        EVP_MD_CTX_free (md);
-        fprintf (stderr, "codebook: SHA-256 unavailable\n");
-        goto failed;
+    /* the digest: each table's path (with its NUL), size and bytes */
+    yw_piece_t *pieces = yw_malloc (3 * self->table_count * sizeof *pieces);
+    uint8_t (*sizes)[8] = yw_malloc (self->table_count * sizeof *sizes);
+    for (size_t i = 0; i < self->table_count; i++) {
+        for (int k = 0; k < 8; k++)
+            sizes[i][k] = (uint8_t)((uint64_t)blobs[i].size >> (56 - 8 * k));
+        pieces[3 * i] = (yw_piece_t){blobs[i].path, strlen (blobs[i].path) + 1};
+        pieces[3 * i + 1] = (yw_piece_t){sizes[i], 8};
+        pieces[3 * i + 2] = (yw_piece_t){blobs[i].data, blobs[i].size};
     }
-    for (const codebook_blob_t *blob = blobs; blob->path; blob++) {
-        uint8_t size[8];
-        for (int i = 0; i < 8; i++)
-            size[i] = (uint8_t)((uint64_t)blob->size >> (56 - 8 * i));
-        EVP_DigestUpdate (md, blob->path, strlen (blob->path) + 1);
-        EVP_DigestUpdate (md, size, sizeof size);
-        EVP_DigestUpdate (md, blob->data, blob->size);
-    }
-    EVP_DigestFinal_ex (md, self->digest, NULL);
-    EVP_MD_CTX_free (md);
+    yw_sha256_pieces (pieces, 3 * self->table_count, self->digest);
+    free (pieces);
+    free (sizes);
     self->arena = yw_malloc (bytes);
     self->tables = yw_calloc (self->table_count, sizeof *self->tables);
     self->enums = yw_calloc (S_MAX_ENUMS, sizeof *self->enums);

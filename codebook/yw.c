@@ -95,17 +95,25 @@ s_fetch_sha256 (void)
 }
 
 void
-yw_sha256 (const void *data, size_t size, uint8_t *hash)
+yw_sha256_pieces (const yw_piece_t *pieces, size_t count, uint8_t *hash)
 {
     /* One context per thread, reused: no allocation per hash either. */
     static _Thread_local EVP_MD_CTX *context = NULL;
     pthread_once (&s_sha256_once, s_fetch_sha256);
     if (!context)
         context = EVP_MD_CTX_new ();
-    if (!s_sha256 || !context || !EVP_DigestInit_ex2 (context, s_sha256, NULL) ||
-        !EVP_DigestUpdate (context, data, size) ||
-        !EVP_DigestFinal_ex (context, hash, NULL)) {
+    bool ok = s_sha256 && context && EVP_DigestInit_ex2 (context, s_sha256, NULL);
+    for (size_t i = 0; ok && i < count; i++)
+        ok = EVP_DigestUpdate (context, pieces[i].data, pieces[i].size);
+    if (!ok || !EVP_DigestFinal_ex (context, hash, NULL)) {
         fprintf (stderr, "yiwang: OpenSSL SHA-256 is unavailable\n");
         abort ();
     }
+}
+
+void
+yw_sha256 (const void *data, size_t size, uint8_t *hash)
+{
+    yw_piece_t piece = {data, size};
+    yw_sha256_pieces (&piece, 1, hash);
 }

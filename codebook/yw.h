@@ -66,6 +66,13 @@ char *yw_strndup (const char *text, size_t size);
    call, behind a lock, which costs more than hashing a record. */
 void yw_sha256 (const void *data, size_t size, uint8_t *hash);
 
+/* SHA-256 over several pieces in turn, as if they were one. */
+typedef struct {
+    const void *data;
+    size_t size;
+} yw_piece_t;
+void yw_sha256_pieces (const yw_piece_t *pieces, size_t count, uint8_t *hash);
+
 #ifdef __cplusplus
 }
 #endif

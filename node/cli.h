@@ -5,6 +5,10 @@
 #ifndef YW_CLI_H_INCLUDED
 #define YW_CLI_H_INCLUDED
 
+#include <jansson.h>
+#include <stdint.h>
+
+#include "reason.h"
 #include "store.h"
 
 int cli_check (int argc, char **argv);    /* yiwang check */
@@ -30,5 +34,10 @@ int cli_region_arg (const char *verb, const char *region);
    the exit status (0 after --help, 2 for usage errors, said on stderr). */
 int cli_data_region_args (const char *verb, const char *usage, int argc, char **argv,
                           const char **data, const char **region);
+
+/* Rejections by reason (cli_reasons.c), for `yiwang check` and `import`:
+   a JSON object of reason code -> count, and the same as text lines. */
+json_t *cli_reasons_json (const uint64_t *by_reason);
+void cli_reasons_print (const uint64_t *by_reason);
 
 #endif

@@ -98,12 +98,8 @@ s_print_report (const char *path, const mapping_t *mapping, const check_report_t
             "encoding", mapping_encoding (mapping), "rows", (json_int_t)report->rows,
             "accepted", (json_int_t)report->accepted, "rejected",
             (json_int_t)report->rejected, "duplicates", (json_int_t)report->duplicates);
-        json_t *reasons = json_object ();
-        for (int r = 1; r < YW_R_COUNT; r++)
-            if (report->by_reason[r])
-                json_object_set_new (reasons, yw_reason_code ((yw_reason_t)r),
-                                     json_integer ((json_int_t)report->by_reason[r]));
-        json_object_set_new (object, "rejected_by_reason", reasons);
+        json_object_set_new (object, "rejected_by_reason",
+                             cli_reasons_json (report->by_reason));
         json_t *unseen = json_array ();
         for (size_t i = 0; yw_fields[i].name; i++)
             if (report->unseen & (1ull << i))
@@ -123,11 +119,7 @@ s_print_report (const char *path, const mapping_t *mapping, const check_report_t
             report->rows ? "" : "  (the file has a header and no rows)");
     printf ("accepted    %llu\n", (unsigned long long)report->accepted);
     printf ("rejected    %llu\n", (unsigned long long)report->rejected);
-    for (int r = 1; r < YW_R_COUNT; r++)
-        if (report->by_reason[r])
-            printf ("  %-18s %8llu  %s / %s\n", yw_reason_code ((yw_reason_t)r),
-                    (unsigned long long)report->by_reason[r],
-                    yw_reason_text_zh ((yw_reason_t)r), yw_reason_text_en ((yw_reason_t)r));
+    cli_reasons_print (report->by_reason);
     printf ("duplicates  %llu", (unsigned long long)report->duplicates);
     if (report->duplicates)
         printf ("  (rows repeating an object already in the file, e.g. line %llu repeats "

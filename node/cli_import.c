@@ -3,7 +3,6 @@
 #include <errno.h>
 #include <getopt.h>
 #include <jansson.h>
-#include <openssl/evp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -51,9 +50,9 @@ static const char *s_usage =
 
 /* A chunk of the file: its rows' bytes and what names them. */
 typedef struct {
-    uint64_t offset, size;   /* the rows' bytes in the file */
-    uint64_t lines_before;   /* LFs in the file before offset */
-    uint64_t rows;           /* rows in it, as the first pass counted them */
+    uint64_t offset, size; /* the rows' bytes in the file */
+    uint64_t lines_before; /* LFs in the file before offset */
+    uint64_t rows;         /* rows in it, as the first pass counted them */
     uint8_t digest[YW_HASH_SIZE];
 } s_chunk_t;
 
@@ -75,9 +74,9 @@ typedef struct {
     FILE *file;
     char *prefix; /* the file's bytes before the first row (BOM, header) */
     size_t prefix_size;
-    uint64_t prefix_lines;  /* LFs in prefix */
+    uint64_t prefix_lines;      /* LFs in prefix */
     uint8_t base[YW_HASH_SIZE]; /* SHA-256 of what every chunk digest covers */
-    char *bytes;            /* a chunk's bytes after the prefix */
+    char *bytes;                /* a chunk's bytes after the prefix */
     size_t bytes_cap;
     wire_buf_t buf;
     uint64_t line_offset; /* line in the file = line in the chunk parse + this */
@@ -218,7 +217,8 @@ s_read_chunk (s_import_t *self, const s_chunk_t *chunk)
     }
     memcpy (self->bytes, self->prefix, self->prefix_size);
     if (fseeko (self->file, (off_t)chunk->offset, SEEK_SET) != 0 ||
-        fread (self->bytes + self->prefix_size, 1, chunk->size, self->file) != chunk->size) {
+        fread (self->bytes + self->prefix_size, 1, chunk->size, self->file) !=
+            chunk->size) {
         snprintf (self->error, sizeof self->error, "%s: read failed at byte %llu",
                   self->path, (unsigned long long)chunk->offset);
         return YW_EIO;
@@ -254,9 +254,9 @@ s_send_rows (s_import_t *self, const s_chunk_t *chunk)
                      error);
     fclose (memory);
     if (rc == 0 && report.rows != chunk->rows) {
-        snprintf (error, sizeof error, "rows %llu to %llu read as %llu rows, not %llu",
+        snprintf (error, sizeof error,
+                  "the rows from line %llu read as %llu rows the second time, not %llu",
                   (unsigned long long)(chunk->lines_before + 1),
-                  (unsigned long long)(chunk->lines_before + 1 + chunk->size),
                   (unsigned long long)report.rows, (unsigned long long)chunk->rows);
         rc = YW_EPARSE;
     }
@@ -274,18 +274,15 @@ s_send_rows (s_import_t *self, const s_chunk_t *chunk)
 static void
 s_digest (s_import_t *self, s_chunk_t *chunk)
 {
-    uint8_t head[YW_HASH_SIZE + 16];
-    memcpy (head, self->base, YW_HASH_SIZE);
+    uint8_t place[16];
     for (int i = 0; i < 8; i++) {
-        head[YW_HASH_SIZE + i] = (uint8_t)(chunk->lines_before >> (56 - 8 * i));
-        head[YW_HASH_SIZE + 8 + i] = (uint8_t)(chunk->size >> (56 - 8 * i));
+        place[i] = (uint8_t)(chunk->lines_before >> (56 - 8 * i));
+        place[8 + i] = (uint8_t)(chunk->size >> (56 - 8 * i));
     }
-    EVP_MD_CTX *md = EVP_MD_CTX_new ();
-    EVP_DigestInit_ex (md, EVP_sha256 (), NULL);
-    EVP_DigestUpdate (md, head, sizeof head);
-    EVP_DigestUpdate (md, self->bytes + self->prefix_size, chunk->size);
-    EVP_DigestFinal_ex (md, chunk->digest, NULL);
-    EVP_MD_CTX_free (md);
+    yw_piece_t pieces[] = {{self->base, YW_HASH_SIZE},
+                           {place, sizeof place},
+                           {self->bytes + self->prefix_size, chunk->size}};
+    yw_sha256_pieces (pieces, 3, chunk->digest);
 }
 
 static uint64_t
@@ -319,9 +316,8 @@ s_next_chunk (s_import_t *self, source_t *source, uint64_t *offset, uint64_t *li
         }
         chunk->rows++;
         uint64_t at;
-        if ((chunk->rows >= S_CHUNK_ROWS ||
-             (source_boundary (source, &at) && at - *offset >= S_CHUNK_BYTES)) &&
-            source_boundary (source, &at)) {
+        if (source_boundary (source, &at) &&
+            (chunk->rows >= S_CHUNK_ROWS || at - *offset >= S_CHUNK_BYTES)) {
             end = at;
             break;
         }
@@ -376,14 +372,11 @@ s_run (s_import_t *self, FILE *scan, uint64_t *rows)
     }
     self->prefix_lines = s_count_lf (self->prefix, self->prefix_size);
     uint64_t lines = self->prefix_lines;
-    EVP_MD_CTX *md = EVP_MD_CTX_new ();
-    EVP_DigestInit_ex (md, EVP_sha256 (), NULL);
-    EVP_DigestUpdate (md, S_DIGEST_TAG, sizeof S_DIGEST_TAG);
-    EVP_DigestUpdate (md, mapping_digest (self->mapping), YW_HASH_SIZE);
-    EVP_DigestUpdate (md, codebook_digest (self->codebook), YW_HASH_SIZE);
-    EVP_DigestUpdate (md, self->prefix, self->prefix_size);
-    EVP_DigestFinal_ex (md, self->base, NULL);
-    EVP_MD_CTX_free (md);
+    yw_piece_t pieces[] = {{S_DIGEST_TAG, sizeof S_DIGEST_TAG},
+                           {mapping_digest (self->mapping), YW_HASH_SIZE},
+                           {codebook_digest (self->codebook), YW_HASH_SIZE},
+                           {self->prefix, self->prefix_size}};
+    yw_sha256_pieces (pieces, 4, self->base);
 
     bool more = true;
     *rows = 0;
@@ -448,12 +441,8 @@ s_print (const char *path, const char *endpoint, const mapping_t *mapping, uint6
             "new", (json_int_t)total->new_count, "changed", (json_int_t)total->changed,
             "unchanged", (json_int_t)total->unchanged, "deleted",
             (json_int_t)total->deleted, "rejected", (json_int_t)total->rejected);
-        json_t *reasons = json_object ();
-        for (int r = 1; r < YW_R_COUNT; r++)
-            if (total->by_reason[r])
-                json_object_set_new (reasons, yw_reason_code ((yw_reason_t)r),
-                                     json_integer ((json_int_t)total->by_reason[r]));
-        json_object_set_new (object, "rejected_by_reason", reasons);
+        json_object_set_new (object, "rejected_by_reason",
+                             cli_reasons_json (total->by_reason));
         json_dumpf (object, stdout, JSON_INDENT (2) | JSON_PRESERVE_ORDER);
         fputc ('\n', stdout);
         json_decref (object);
@@ -469,11 +458,7 @@ s_print (const char *path, const char *endpoint, const mapping_t *mapping, uint6
     if (full)
         printf ("deleted     %llu\n", (unsigned long long)total->deleted);
     printf ("rejected    %llu\n", (unsigned long long)total->rejected);
-    for (int r = 1; r < YW_R_COUNT; r++)
-        if (total->by_reason[r])
-            printf ("  %-18s %8llu  %s / %s\n", yw_reason_code ((yw_reason_t)r),
-                    (unsigned long long)total->by_reason[r],
-                    yw_reason_text_zh ((yw_reason_t)r), yw_reason_text_en ((yw_reason_t)r));
+    cli_reasons_print (total->by_reason);
 }
 
 static const char *

@@ -7,7 +7,6 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <lmdb.h>
-#include <openssl/sha.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -1524,23 +1523,75 @@ s_put_text (uint8_t *out, const char *text)
     return 2 + n;
 }
 
+static const char *
+s_get_text (const uint8_t **in, const uint8_t *end, char *out)
+{
+    if (end - *in < 2)
+        return NULL;
+    size_t n = (size_t)(*in)[0] << 8 | (*in)[1];
+    if ((size_t)(end - *in - 2) < n || n > YW_MAX_FIELD)
+        return NULL;
+    memcpy (out, *in + 2, n);
+    out[n] = '\0';
+    *in += 2 + n;
+    return out;
+}
+
+/* A rejected row as tables reject and chunk keep it: u64 line, then
+   source, field, reason, value and message (u16 length + bytes each). */
+#define S_ROW_MAX (8 + 5 * (2 + YW_MAX_FIELD))
+
+static size_t
+s_row_put (uint8_t *out, const store_rejection_t *row)
+{
+    s_put64 (out, row->line);
+    size_t n = 8;
+    n += s_put_text (out + n, row->source);
+    n += s_put_text (out + n, row->field);
+    n += s_put_text (out + n, row->reason);
+    n += s_put_text (out + n, row->value);
+    n += s_put_text (out + n, row->message);
+    return n;
+}
+
+static size_t
+s_row_size (const store_rejection_t *row)
+{
+    const char *texts[] = {row->source, row->field, row->reason, row->value, row->message};
+    size_t n = 8;
+    for (size_t i = 0; i < 5; i++)
+        n += 2 + (texts[i] ? strnlen (texts[i], YW_MAX_FIELD) : 0);
+    return n;
+}
+
+/* Reads a row written by s_row_put; its texts go to `texts` (5 x
+   (YW_MAX_FIELD + 1) bytes). Returns false when it is malformed. */
+static bool
+s_row_get (const uint8_t **in, const uint8_t *end, char *texts, store_rejection_t *row)
+{
+    if (end - *in < 8)
+        return false;
+    row->line = s_get64 (*in);
+    *in += 8;
+    char *t = texts;
+    return (row->source = s_get_text (in, end, t)) &&
+           (row->field = s_get_text (in, end, t += YW_MAX_FIELD + 1)) &&
+           (row->reason = s_get_text (in, end, t += YW_MAX_FIELD + 1)) &&
+           (row->value = s_get_text (in, end, t += YW_MAX_FIELD + 1)) &&
+           (row->message = s_get_text (in, end, t += YW_MAX_FIELD + 1));
+}
+
 static int
 s_reject_put (s_txn_t *t, yw_kind_t kind, uint64_t import_id, const store_rejection_t *row)
 {
     store_t *self = t->store;
-    uint8_t data[1 + 1 + 8 + 8 + 5 * (2 + YW_MAX_FIELD)];
+    uint8_t data[1 + 1 + 8 + S_ROW_MAX];
     size_t n = 0;
     data[n++] = 1; /* format */
     data[n++] = (uint8_t)kind;
     s_put64 (data + n, import_id);
     n += 8;
-    s_put64 (data + n, row->line);
-    n += 8;
-    n += s_put_text (data + n, row->source);
-    n += s_put_text (data + n, row->field);
-    n += s_put_text (data + n, row->reason);
-    n += s_put_text (data + n, row->value);
-    n += s_put_text (data + n, row->message);
+    n += s_row_put (data + n, row);
     uint8_t at[8];
     s_put64 (at, hlc_next (&self->hlc));
     MDB_val key = {8, at}, value = {n, data};
@@ -1559,20 +1610,6 @@ s_reject_put (s_txn_t *t, yw_kind_t kind, uint64_t import_id, const store_reject
         return s_lmdb_fail (t->error, rc, "reject put");
     t->dirty = true;
     return 0;
-}
-
-static const char *
-s_get_text (const uint8_t **in, const uint8_t *end, char *out)
-{
-    if (end - *in < 2)
-        return NULL;
-    size_t n = (size_t)(*in)[0] << 8 | (*in)[1];
-    if ((size_t)(end - *in - 2) < n || n > YW_MAX_FIELD)
-        return NULL;
-    memcpy (out, *in + 2, n);
-    out[n] = '\0';
-    *in += 2 + n;
-    return out;
 }
 
 /* ------------------------------------------------------------ sorting */
@@ -1732,6 +1769,27 @@ s_run_append (s_txn_t *t, s_run_t *run, const char *const *codes, size_t count)
     return 0;
 }
 
+/* Min-heaps of indexes, for the k-way merges: restores the heap's order
+   from `at` down; less (arg, x, y) says whether index x's item comes first. */
+static void
+s_heap_down (size_t *heap, size_t size, size_t at,
+             bool (*less) (const void *arg, size_t x, size_t y), const void *arg)
+{
+    for (;;) {
+        size_t least = at, left = 2 * at + 1, right = left + 1;
+        if (left < size && less (arg, heap[left], heap[least]))
+            least = left;
+        if (right < size && less (arg, heap[right], heap[least]))
+            least = right;
+        if (least == at)
+            return;
+        size_t swap = heap[at];
+        heap[at] = heap[least];
+        heap[least] = swap;
+        at = least;
+    }
+}
+
 /* k-way merge of a spill file's sorted blocks, each read through a small
    buffer: the items in object-code order, without repeats. An item is an
    object code, maybe followed by more (the src table's object seq). */
@@ -1759,24 +1817,11 @@ s_block_head (const s_merge_t *m, size_t block)
     return b->buffer + b->next * m->item;
 }
 
-static void
-s_heap_down (s_merge_t *m, size_t at)
+static bool
+s_block_less (const void *arg, size_t x, size_t y)
 {
-    for (;;) {
-        size_t least = at, l = 2 * at + 1, r = l + 1;
-        if (l < m->heap_size && memcmp (s_block_head (m, m->heap[l]),
-                                        s_block_head (m, m->heap[least]), S_CODE) < 0)
-            least = l;
-        if (r < m->heap_size && memcmp (s_block_head (m, m->heap[r]),
-                                        s_block_head (m, m->heap[least]), S_CODE) < 0)
-            least = r;
-        if (least == at)
-            return;
-        size_t swap = m->heap[at];
-        m->heap[at] = m->heap[least];
-        m->heap[least] = swap;
-        at = least;
-    }
+    const s_merge_t *m = arg;
+    return memcmp (s_block_head (m, x), s_block_head (m, y), S_CODE) < 0;
 }
 
 /* Refills a block's buffer; returns 1 if it has a code, 0 if done, -1 on error. */
@@ -1831,8 +1876,8 @@ s_merge_open (s_merge_t *m, int fd, uint64_t length, size_t item)
         if (rc > 0)
             m->heap[m->heap_size++] = i;
     }
-    for (size_t i = m->heap_size; i-- > 0;)
-        s_heap_down (m, i);
+    for (size_t i = m->heap_size / 2; i-- > 0;)
+        s_heap_down (m->heap, m->heap_size, i, s_block_less, m);
     return 0;
 }
 
@@ -1851,7 +1896,7 @@ s_merge_next (s_merge_t *m, uint8_t *out)
             return -1;
         if (rc == 0)
             m->heap[0] = m->heap[--m->heap_size];
-        s_heap_down (m, 0);
+        s_heap_down (m->heap, m->heap_size, 0, s_block_less, m);
         if (m->has_last && memcmp (out, m->last, S_CODE) == 0)
             continue;
         memcpy (m->last, out, S_CODE);
@@ -2227,9 +2272,17 @@ s_fingerprints (store_t *self, store_ingest_t *batches, size_t count, const s_it
                 n++;
             }
         uint8_t hash[YW_HASH_SIZE];
-        SHA256 (text, n * pair, hash);
+        yw_sha256 (text, n * pair, hash);
         memcpy (fingerprints[b], hash, S_FINGERPRINT);
     }
+}
+
+/* Whether batches a and b belong to one run (source, kind, import id). */
+static bool
+s_same_run (const store_ingest_t *batches, const uint32_t *sources, size_t a, size_t b)
+{
+    return sources[a] == sources[b] && batches[a].kind == batches[b].kind &&
+           batches[a].import_id == batches[b].import_id;
 }
 
 /* Whether every batch of this transaction that changed a claim of this
@@ -2240,8 +2293,7 @@ s_changes_only_by (store_ingest_t *batches, size_t count, const uint32_t *source
 {
     for (size_t b = 0; b < count; b++)
         if (reports[b].new_count + reports[b].changed + reports[b].deleted > 0 &&
-            (sources[b] != sources[run] || batches[b].kind != batches[run].kind ||
-             batches[b].import_id != batches[run].import_id))
+            !s_same_run (batches, sources, b, run))
             return false;
     return true;
 }
@@ -2261,10 +2313,16 @@ typedef struct {
     const uint8_t *rejected; /* the rejections, encoded */
 } s_chunk_t;
 
-static size_t
-s_chunk_text_size (const char *text)
+/* The counts of a chunk entry (format 3); false when it is not one. */
+static bool
+s_chunk_view (const MDB_val *value, uint32_t *records, uint32_t *rejections)
 {
-    return 2 + (text ? strnlen (text, YW_MAX_FIELD) : 0);
+    const uint8_t *in = value->mv_data;
+    if (value->mv_size < 9 || in[0] != 3)
+        return false;
+    *records = s_get32 (in + 1);
+    *rejections = s_get32 (in + 5);
+    return (value->mv_size - 9) / S_CHUNK_ITEM >= *records;
 }
 
 /* Keeps what batch b (applied record by record) made of its chunk. */
@@ -2274,17 +2332,14 @@ s_chunk_save (s_txn_t *t, const uint8_t *key_data, const store_ingest_t *batch, 
 {
     store_t *self = t->store;
     size_t size = 9 + batch->record_count * S_CHUNK_ITEM;
-    for (size_t i = 0; i < batch->rejection_count; i++) {
-        const store_rejection_t *row = &batch->rejections[i];
-        size += 8 + s_chunk_text_size (row->field) + s_chunk_text_size (row->reason) +
-                s_chunk_text_size (row->value) + s_chunk_text_size (row->message);
-    }
+    for (size_t i = 0; i < batch->rejection_count; i++)
+        size += s_row_size (&batch->rejections[i]);
     MDB_val key = {5 + S_FINGERPRINT, (void *)key_data}, value = {size, NULL};
     int rc = mdb_put (t->txn, self->chunk, &key, &value, MDB_RESERVE);
     if (rc)
         return s_lmdb_fail (t->error, rc, "chunk put");
     uint8_t *out = value.mv_data;
-    out[0] = 2; /* format */
+    out[0] = 3; /* format */
     s_put32 (out + 1, (uint32_t)batch->record_count);
     s_put32 (out + 5, (uint32_t)batch->rejection_count);
     size_t n = 9;
@@ -2295,15 +2350,8 @@ s_chunk_save (s_txn_t *t, const uint8_t *key_data, const store_ingest_t *batch, 
                     S_CHUNK_ITEM - S_CODE);
             n += S_CHUNK_ITEM;
         }
-    for (size_t i = 0; i < batch->rejection_count; i++) {
-        const store_rejection_t *row = &batch->rejections[i];
-        s_put64 (out + n, row->line);
-        n += 8;
-        n += s_put_text (out + n, row->field);
-        n += s_put_text (out + n, row->reason);
-        n += s_put_text (out + n, row->value);
-        n += s_put_text (out + n, row->message);
-    }
+    for (size_t i = 0; i < batch->rejection_count; i++)
+        n += s_row_put (out + n, &batch->rejections[i]);
     assert (n == size);
     t->dirty = true;
     return 0;
@@ -2321,15 +2369,9 @@ s_chunk_load (s_txn_t *t, const uint8_t *key_data, s_chunk_t *chunk)
         return YW_ENOTFOUND;
     if (rc)
         return s_lmdb_fail (t->error, rc, "chunk read");
-    const uint8_t *in = value.mv_data;
-    if (value.mv_size < 9 || in[0] != 2)
+    if (!s_chunk_view (&value, &chunk->records, &chunk->rejections))
         return s_fail (t->error, YW_ESTORE, "store: chunk entry of %zu bytes: malformed",
                        value.mv_size);
-    chunk->records = s_get32 (in + 1);
-    chunk->rejections = s_get32 (in + 5);
-    if ((value.mv_size - 9) / S_CHUNK_ITEM < chunk->records)
-        return s_fail (t->error, YW_ESTORE, "store: chunk entry: %u codes in %zu bytes",
-                       chunk->records, value.mv_size);
     chunk->data = yw_malloc (value.mv_size);
     memcpy (chunk->data, value.mv_data, value.mv_size);
     chunk->size = value.mv_size;
@@ -2345,25 +2387,16 @@ static int
 s_chunk_replay (s_txn_t *t, const store_ingest_t *batch, const s_chunk_t *chunk, bool keep)
 {
     const uint8_t *in = chunk->rejected, *end = chunk->data + chunk->size;
-    char *texts = yw_malloc (4 * (YW_MAX_FIELD + 1));
+    char *texts = yw_malloc (5 * (YW_MAX_FIELD + 1));
     int rc = 0;
     for (uint32_t i = 0; i < chunk->rejections && rc == 0; i++) {
-        store_rejection_t row = {.source = batch->source};
-        if (end - in < 8) {
-            rc = s_fail (t->error, YW_ESTORE, "store: chunk entry: rejection %u cut short",
-                         i + 1);
-            break;
-        }
-        row.line = s_get64 (in);
-        in += 8;
-        if (!(row.field = s_get_text (&in, end, texts)) ||
-            !(row.reason = s_get_text (&in, end, texts + YW_MAX_FIELD + 1)) ||
-            !(row.value = s_get_text (&in, end, texts + 2 * (YW_MAX_FIELD + 1))) ||
-            !(row.message = s_get_text (&in, end, texts + 3 * (YW_MAX_FIELD + 1)))) {
+        store_rejection_t row;
+        if (!s_row_get (&in, end, texts, &row)) {
             rc = s_fail (t->error, YW_ESTORE, "store: chunk entry: rejection %u malformed",
                          i + 1);
             break;
         }
+        row.source = batch->source; /* the same feed: chunks are kept per source */
         if (keep)
             rc = s_reject_put (t, batch->kind, batch->import_id, &row);
         else if (batch->on_rejection)
@@ -2373,12 +2406,40 @@ s_chunk_replay (s_txn_t *t, const store_ingest_t *batch, const s_chunk_t *chunk,
     return rc;
 }
 
-
 /* Meta name of the fingerprint chain of a source's runs of a kind. */
 static void
-s_chain_name (char *name, size_t size, uint32_t source, yw_kind_t kind)
+s_fpchain_name (char *name, size_t size, uint32_t source, yw_kind_t kind)
 {
     snprintf (name, size, "yw.fpchain.%08x.%d", (unsigned)source, (int)kind);
+}
+
+/* A run's fingerprint chain (meta "yw.fpchain.SOURCE.KIND"): import id,
+   own-changes counter after its last transaction, ok, and the HLC before
+   its first transaction (older chains lack it: 0). */
+typedef struct {
+    bool found; /* there is a chain, and it is of this batch's run */
+    uint64_t after, start;
+    bool ok;
+} s_fpchain_t;
+
+static int
+s_fpchain_get (s_txn_t *t, uint32_t source, const store_ingest_t *batch, s_fpchain_t *chain)
+{
+    memset (chain, 0, sizeof *chain);
+    char name[48];
+    s_fpchain_name (name, sizeof name, source, batch->kind);
+    MDB_val value;
+    int rc = s_meta_get (t->txn, t->store, name, &value);
+    if (rc && rc != MDB_NOTFOUND)
+        return s_lmdb_fail (t->error, rc, "fingerprint chain");
+    const uint8_t *in = value.mv_data;
+    if (rc == 0 && value.mv_size >= 17 && s_get64 (in) == batch->import_id) {
+        chain->found = true;
+        chain->after = s_get64 (in + 8);
+        chain->ok = in[16];
+        chain->start = value.mv_size == 25 ? s_get64 (in + 17) : 0;
+    }
+    return 0;
 }
 
 /* The HLC before the first transaction of batch's run: its chain's start
@@ -2386,21 +2447,36 @@ s_chain_name (char *name, size_t size, uint32_t source, yw_kind_t kind)
 static int
 s_run_floor (s_txn_t *t, uint32_t source, const store_ingest_t *batch, uint64_t *floor)
 {
-    char name[48];
-    s_chain_name (name, sizeof name, source, batch->kind);
-    MDB_val chain;
-    int rc = s_meta_get (t->txn, t->store, name, &chain);
-    *floor = t->seq_floor;
-    if (rc == 0 && chain.mv_size >= 17 && s_get64 (chain.mv_data) == batch->import_id)
-        *floor = chain.mv_size == 25 ? s_get64 ((const uint8_t *)chain.mv_data + 17) : 0;
-    else if (rc && rc != MDB_NOTFOUND)
-        return s_lmdb_fail (t->error, rc, "fingerprint chain");
-    return 0;
+    s_fpchain_t chain;
+    int rc = s_fpchain_get (t, source, batch, &chain);
+    *floor = chain.found ? chain.start : t->seq_floor;
+    return rc;
 }
 
 /* At the end of a run: drops the chunks of (source, kind) that hold one
    object with different content (a k-way merge of their object lists, in
    code order; memory per chunk, not per object). */
+typedef struct {
+    uint8_t key[5 + S_FINGERPRINT];
+    const uint8_t *items; /* in the map: nothing is written during the merge */
+    uint32_t count, at;
+    bool drop;
+} s_chunk_list_t;
+
+static const uint8_t *
+s_chunk_list_head (const s_chunk_list_t *list)
+{
+    return list->items + (size_t)list->at * S_CHUNK_ITEM;
+}
+
+static bool
+s_chunk_list_less (const void *arg, size_t x, size_t y)
+{
+    const s_chunk_list_t *lists = arg;
+    return memcmp (s_chunk_list_head (&lists[x]), s_chunk_list_head (&lists[y]), S_CODE) <
+           0;
+}
+
 static int
 s_chunks_settle (s_txn_t *t, uint32_t source, yw_kind_t kind)
 {
@@ -2408,13 +2484,7 @@ s_chunks_settle (s_txn_t *t, uint32_t source, yw_kind_t kind)
     uint8_t prefix[5];
     s_put32 (prefix, source);
     prefix[4] = (uint8_t)kind;
-    typedef struct {
-        uint8_t key[5 + S_FINGERPRINT];
-        const uint8_t *items; /* in the map: nothing is written during the merge */
-        uint32_t count, at;
-        bool drop;
-    } s_list_t;
-    s_list_t *lists = NULL;
+    s_chunk_list_t *lists = NULL;
     size_t count = 0, capacity = 0;
     MDB_cursor *cursor;
     int rc = mdb_cursor_open (t->txn, self->chunk, &cursor);
@@ -2422,20 +2492,20 @@ s_chunks_settle (s_txn_t *t, uint32_t source, yw_kind_t kind)
         return s_lmdb_fail (t->error, rc, "chunks");
     MDB_val key = {5, prefix}, value;
     for (rc = mdb_cursor_get (cursor, &key, &value, MDB_SET_RANGE);
-         rc == 0 && key.mv_size == 5 + S_FINGERPRINT && memcmp (key.mv_data, prefix, 5) == 0;
+         rc == 0 && key.mv_size == 5 + S_FINGERPRINT &&
+         memcmp (key.mv_data, prefix, 5) == 0;
          rc = mdb_cursor_get (cursor, &key, &value, MDB_NEXT)) {
-        const uint8_t *in = value.mv_data;
-        if (value.mv_size < 9 || in[0] != 2 ||
-            (value.mv_size - 9) / S_CHUNK_ITEM < s_get32 (in + 1))
-            continue; /* unusable: never answered from (s_chunk_load) */
+        uint32_t records, rejections;
+        if (!s_chunk_view (&value, &records, &rejections) || !records)
+            continue; /* unusable ones are never answered from (s_chunk_load) */
         if (count == capacity) {
             capacity = capacity ? capacity * 2 : 64;
             lists = yw_realloc (lists, capacity * sizeof *lists);
         }
-        s_list_t *list = &lists[count++];
+        s_chunk_list_t *list = &lists[count++];
         memcpy (list->key, key.mv_data, sizeof list->key);
-        list->items = in + 9;
-        list->count = s_get32 (in + 1);
+        list->items = (const uint8_t *)value.mv_data + 9;
+        list->count = records;
         list->at = 0;
         list->drop = false;
     }
@@ -2444,50 +2514,38 @@ s_chunks_settle (s_txn_t *t, uint32_t source, yw_kind_t kind)
         free (lists);
         return s_lmdb_fail (t->error, rc, "chunks");
     }
-    /* a binary heap of list indexes by their current object */
-    size_t *heap = yw_malloc ((count ? count : 1) * sizeof *heap), size = 0;
-#define S_HEAD(i) (lists[heap[i]].items + (size_t)lists[heap[i]].at * S_CHUNK_ITEM)
-#define S_LESS(i, j) (memcmp (S_HEAD (i), S_HEAD (j), S_CODE) < 0)
-    for (size_t i = 0; i < count; i++) {
-        if (!lists[i].count)
-            continue;
-        size_t at = size++;
-        heap[at] = i;
-        while (at > 0 && S_LESS (at, (at - 1) / 2)) {
-            size_t up = (at - 1) / 2, swap = heap[at];
-            heap[at] = heap[up];
-            heap[up] = swap;
-            at = up;
+    size_t *heap = yw_malloc ((count ? count : 1) * sizeof *heap), size = count;
+    for (size_t i = 0; i < count; i++)
+        heap[i] = i;
+    for (size_t i = size / 2; i-- > 0;)
+        s_heap_down (heap, size, i, s_chunk_list_less, lists);
+    /* the lists that hold the current object, and whether their contents differ */
+    size_t *group = yw_malloc ((count ? count : 1) * sizeof *group), members = 0;
+    uint8_t code[S_CODE], hash[S_CHUNK_ITEM - S_CODE];
+    bool mixed = false;
+    while (size || members) {
+        const uint8_t *item = size ? s_chunk_list_head (&lists[heap[0]]) : NULL;
+        if (members && (!item || memcmp (item, code, S_CODE))) {
+            for (size_t i = 0; mixed && i < members; i++)
+                lists[group[i]].drop = true;
+            members = 0;
         }
-    }
-    const uint8_t *last = NULL;
-    size_t last_list = 0;
-    while (size) {
+        if (!item)
+            break;
+        if (!members) {
+            memcpy (code, item, S_CODE);
+            memcpy (hash, item + S_CODE, sizeof hash);
+            mixed = false;
+        }
+        mixed |= memcmp (hash, item + S_CODE, sizeof hash) != 0;
         size_t top = heap[0];
-        const uint8_t *item = S_HEAD (0);
-        if (last && memcmp (last, item, S_CODE) == 0 &&
-            memcmp (last + S_CODE, item + S_CODE, S_CHUNK_ITEM - S_CODE) != 0)
-            lists[top].drop = lists[last_list].drop = true;
-        last = item;
-        last_list = top;
+        if (!members || group[members - 1] != top)
+            group[members++] = top;
         if (++lists[top].at == lists[top].count)
             heap[0] = heap[--size];
-        for (size_t at = 0;;) {
-            size_t low = at, left = 2 * at + 1, right = left + 1;
-            if (left < size && S_LESS (left, low))
-                low = left;
-            if (right < size && S_LESS (right, low))
-                low = right;
-            if (low == at)
-                break;
-            size_t swap = heap[at];
-            heap[at] = heap[low];
-            heap[low] = swap;
-            at = low;
-        }
+        s_heap_down (heap, size, 0, s_chunk_list_less, lists);
     }
-#undef S_LESS
-#undef S_HEAD
+    free (group);
     free (heap);
     rc = 0;
     for (size_t i = 0; i < count && rc == 0; i++) {
@@ -2555,37 +2613,29 @@ s_fingerprints_save (s_txn_t *t, store_ingest_t *batches, size_t count,
     for (size_t b = 0; b < count; b++) {
         bool first = true;
         for (size_t e = 0; e < b && first; e++)
-            first = !(sources[e] == sources[b] && batches[e].kind == batches[b].kind &&
-                      batches[e].import_id == batches[b].import_id);
+            first = !s_same_run (batches, sources, e, b);
         if (!first)
             continue; /* one chain update per run and transaction */
         bool final = false;
         for (size_t e = b; e < count; e++)
-            final |= batches[e].final && sources[e] == sources[b] &&
-                     batches[e].kind == batches[b].kind &&
-                     batches[e].import_id == batches[b].import_id;
+            final |= batches[e].final && s_same_run (batches, sources, e, b);
         if (clean && !final)
             continue;
-        char name[48];
-        s_chain_name (name, sizeof name, sources[b], batches[b].kind);
-        MDB_val chain;
         bool ok = s_changes_only_by (batches, count, sources, reports, b);
         for (size_t e = b; e < count; e++)
-            ok = ok && !(conflict[e] && sources[e] == sources[b] &&
-                         batches[e].kind == batches[b].kind &&
-                         batches[e].import_id == batches[b].import_id);
+            ok = ok && !(conflict[e] && s_same_run (batches, sources, e, b));
+        s_fpchain_t chain;
+        if ((rc = s_fpchain_get (t, sources[b], &batches[b], &chain)))
+            return rc;
         uint64_t start = t->seq_floor;
-        rc = s_meta_get (t->txn, self, name, &chain);
-        if (rc == 0 && chain.mv_size >= 17 &&
-            s_get64 (chain.mv_data) == batches[b].import_id) {
-            ok = ok && ((const uint8_t *)chain.mv_data)[16] &&
-                 s_get64 ((const uint8_t *)chain.mv_data + 8) == before;
-            start = chain.mv_size == 25 ? s_get64 ((const uint8_t *)chain.mv_data + 17) : 0;
+        if (chain.found) {
+            ok = ok && chain.ok && chain.after == before;
+            start = chain.start;
         }
-        else if (rc && rc != MDB_NOTFOUND)
-            return s_lmdb_fail (t->error, rc, "fingerprint chain");
         else if (clean)
             continue; /* the run wrote nothing: no fingerprints to settle */
+        char name[48];
+        s_fpchain_name (name, sizeof name, sources[b], batches[b].kind);
         t->dirty = true;
         s_put64 (value, batches[b].import_id);
         s_put64 (value + 8, after);
@@ -3818,14 +3868,8 @@ store_rejects_each (store_t *self, uint64_t since_ms, store_reject_fn *fn, void 
         }
         reject.kind = (yw_kind_t)in[1];
         reject.import_id = s_get64 (in + 2);
-        reject.row.line = s_get64 (in + 10);
-        in += 18;
-        char *t = texts;
-        if (!(reject.row.source = s_get_text (&in, end, t)) ||
-            !(reject.row.field = s_get_text (&in, end, t += YW_MAX_FIELD + 1)) ||
-            !(reject.row.reason = s_get_text (&in, end, t += YW_MAX_FIELD + 1)) ||
-            !(reject.row.value = s_get_text (&in, end, t += YW_MAX_FIELD + 1)) ||
-            !(reject.row.message = s_get_text (&in, end, t += YW_MAX_FIELD + 1))) {
+        in += 10;
+        if (!s_row_get (&in, end, texts, &reject.row)) {
             rc = YW_ESTORE;
             break;
         }

@@ -80,10 +80,11 @@
               counter, u64 import id: batches known unchanged (below).
       chunk   the same key, for a batch that named its raw rows (a chunk
               key instead of the computed fingerprint) -> what they made:
-              u8 format (2), u32 records n, u32 rejections m, n objects in
+              u8 format (3), u32 records n, u32 rejections m, n objects in
               code order (object code, first 8 bytes of the content hash),
-              then m rejections (u64 line and the texts field, reason,
-              value, message, each u16 length + bytes). Written with the
+              then m rejections (u64 line and the texts source, field,
+              reason, value, message, each u16 length + bytes, as in
+              reject). Written with the
               fingerprint, dropped with it. When a run ends, chunks that
               hold one object with different content are dropped: which of
               them the store holds depends on their order, and a later

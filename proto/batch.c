@@ -5,7 +5,6 @@
     a varint length and that many bytes; wire type 0 is a varint value. */
 #include "batch.h"
 
-#include <openssl/sha.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -128,7 +127,7 @@ batch_builder_finish (batch_builder_t *self, const uint8_t *signature,
         return YW_EINVAL;
     if (signature_size > BATCH_MAX_SIGNATURE || certificate_size > BATCH_MAX_CERTIFICATE)
         return YW_ETOOBIG;
-    SHA256 (self->data, self->size, hash);
+    yw_sha256 (self->data, self->size, hash);
     s_put_bytes (self, 5, hash, YW_HASH_SIZE);
     if (signature_size)
         s_put_bytes (self, 6, signature, signature_size);
@@ -339,7 +338,7 @@ batch_read (const uint8_t *data, size_t size, batch_t *batch, char *error)
         return s_fail (error, YW_EPARSE, "field %s: missing",
                        s_field_names[s_first_missing (seen)]);
     uint8_t hash[YW_HASH_SIZE];
-    SHA256 (data, batch->hashed_size, hash);
+    yw_sha256 (data, batch->hashed_size, hash);
     if (memcmp (hash, batch->hash, YW_HASH_SIZE)) {
         char said[65], got[65];
         return s_fail (error, YW_EPARSE,

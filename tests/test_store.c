@@ -1071,31 +1071,49 @@ test_chunk_full (void **state)
     free (records);
 }
 
+/* Two chunks of run import_id, each in its own transaction: the first
+   holds vehicles 0 to 9 (vehicle 9 with odometer 90), the second vehicles 9
+   to 18, vehicle 9 with odometer 91. */
+typedef struct {
+    uint8_t first_key[STORE_CHUNK_KEY], second_key[STORE_CHUNK_KEY];
+    yw_record_t *first, *second;
+    store_ingest_report_t reports[2];
+} two_chunks_t;
+
+static void
+s_two_chunks (store_t *store, uint64_t import_id, two_chunks_t *two)
+{
+    s_chunk_key (two->first_key, 1);
+    s_chunk_key (two->second_key, 2);
+    two->first = s_vehicles (0, 10, 0);
+    two->second = s_vehicles (9, 10, 0);
+    s_vehicle (&two->second[0], 9, 1);
+    store_ingest_t batch = {.source = "fleet.csv",
+                            .kind = YW_KIND_VEHICLE,
+                            .import_id = import_id,
+                            .records = two->first,
+                            .record_count = 10,
+                            .chunk = two->first_key};
+    two->reports[0] = s_ingest_batch (store, &batch);
+    batch.records = two->second;
+    batch.chunk = two->second_key;
+    two->reports[1] = s_ingest_batch (store, &batch);
+}
+
 /* A run that writes an object twice with other content, in two
    transactions: the earlier chunk no longer describes the store. */
 static void
 test_chunk_conflicting_duplicate (void **state)
 {
     fixture_t *f = *state;
-    uint8_t first_key[STORE_CHUNK_KEY], second_key[STORE_CHUNK_KEY];
-    s_chunk_key (first_key, 1);
-    s_chunk_key (second_key, 2);
-    yw_record_t *first = s_vehicles (0, 10, 0);  /* vehicle 9 with odometer 90 */
-    yw_record_t *second = s_vehicles (9, 10, 0); /* vehicle 9 again ... */
-    s_vehicle (&second[0], 9, 1);                /* ... with odometer 91 */
-    store_ingest_t batch = {.source = "fleet.csv",
-                            .kind = YW_KIND_VEHICLE,
-                            .import_id = 1,
-                            .records = first,
-                            .record_count = 10,
-                            .chunk = first_key};
-    store_ingest_report_t r = s_ingest_batch (f->store, &batch);
-    assert_int_equal (r.new_count, 10);
-    batch.records = second;
-    batch.chunk = second_key;
-    r = s_ingest_batch (f->store, &batch);
-    assert_int_equal (r.changed, 1);
-    assert_int_equal (r.new_count, 9);
+    two_chunks_t two;
+    s_two_chunks (f->store, 1, &two);
+    yw_record_t *first = two.first, *second = two.second;
+    uint8_t *first_key = two.first_key;
+    assert_int_equal (two.reports[0].new_count, 10);
+    assert_int_equal (two.reports[1].changed, 1);
+    assert_int_equal (two.reports[1].new_count, 9);
+    store_ingest_report_t r;
     s_ingest (f->store, "fleet.csv", YW_KIND_VEHICLE, NULL, 0, false, true, 1);
     yw_record_t now;
     assert_int_equal (store_get (f->store, first[9].object_code, &now, NULL), 0);
@@ -1119,27 +1137,16 @@ test_chunk_duplicate_unchanged_first (void **state)
 {
     fixture_t *f = *state;
     yw_record_t x1;
-    s_vehicle (&x1, 9, 0);
+    s_vehicle (&x1, 9, 0); /* vehicle 9 as the first chunk gives it, stored */
     s_ingest (f->store, "fleet.csv", YW_KIND_VEHICLE, &x1, 1, false, true, 1);
-    uint8_t first_key[STORE_CHUNK_KEY], second_key[STORE_CHUNK_KEY];
-    s_chunk_key (first_key, 1);
-    s_chunk_key (second_key, 2);
-    yw_record_t *first = s_vehicles (0, 10, 0);  /* vehicle 9 as stored */
-    yw_record_t *second = s_vehicles (9, 10, 0); /* vehicle 9 again ... */
-    s_vehicle (&second[0], 9, 1);                /* ... with odometer 91 */
-    store_ingest_t batch = {.source = "fleet.csv",
-                            .kind = YW_KIND_VEHICLE,
-                            .import_id = 2,
-                            .records = first,
-                            .record_count = 10,
-                            .chunk = first_key};
-    store_ingest_report_t r = s_ingest_batch (f->store, &batch);
-    assert_int_equal (r.new_count, 9);
-    assert_int_equal (r.unchanged, 1);
-    batch.records = second;
-    batch.chunk = second_key;
-    r = s_ingest_batch (f->store, &batch);
-    assert_int_equal (r.changed, 1);
+    two_chunks_t two;
+    s_two_chunks (f->store, 2, &two);
+    yw_record_t *first = two.first, *second = two.second;
+    uint8_t *first_key = two.first_key;
+    assert_int_equal (two.reports[0].new_count, 9);
+    assert_int_equal (two.reports[0].unchanged, 1);
+    assert_int_equal (two.reports[1].changed, 1);
+    store_ingest_report_t r;
     s_ingest (f->store, "fleet.csv", YW_KIND_VEHICLE, NULL, 0, false, true, 2);
 
     replayed_t seen = {0};
