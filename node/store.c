@@ -2110,7 +2110,8 @@ done:
 /* Applies one local record (see store_ingest). */
 static int
 s_ingest_record (s_txn_t *t, yw_record_t *record, uint32_t source,
-                 store_ingest_report_t *report, uint64_t run_floor, bool *conflict)
+                 store_ingest_report_t *report, uint64_t run_floor, bool *conflict,
+                 bool *rewrite)
 {
     store_t *self = t->store;
     const char *code = record->object_code;
@@ -2135,6 +2136,11 @@ s_ingest_record (s_txn_t *t, yw_record_t *record, uint32_t source,
        batch's fingerprint no longer describes the store */
     if (own >= 0 && object->claim[own].version > run_floor)
         *conflict = true;
+    /* a claim from before the run, changed: an earlier batch of the run may
+       have held it unchanged (a plain fingerprint keeps no object list to
+       tell) */
+    else if (own >= 0 && !object->claim[own].deleted)
+        *rewrite = true;
 
     snprintf (record->origin_node, sizeof record->origin_node, "%s", self->node_id);
     record->version = hlc_next (&self->hlc);
@@ -2415,11 +2421,13 @@ s_fpchain_name (char *name, size_t size, uint32_t source, yw_kind_t kind)
 
 /* A run's fingerprint chain (meta "yw.fpchain.SOURCE.KIND"): import id,
    own-changes counter after its last transaction, ok, and the HLC before
-   its first transaction (older chains lack it: 0). */
+   its first transaction (older chains lack it: 0), and whether no claim
+   older than the run was changed (older chains: ok). */
 typedef struct {
     bool found; /* there is a chain, and it is of this batch's run */
     uint64_t after, start;
     bool ok;
+    bool plain_ok; /* ok, and no claim older than the run was changed */
 } s_fpchain_t;
 
 static int
@@ -2437,7 +2445,8 @@ s_fpchain_get (s_txn_t *t, uint32_t source, const store_ingest_t *batch, s_fpcha
         chain->found = true;
         chain->after = s_get64 (in + 8);
         chain->ok = in[16];
-        chain->start = value.mv_size == 25 ? s_get64 (in + 17) : 0;
+        chain->start = value.mv_size >= 25 ? s_get64 (in + 17) : 0;
+        chain->plain_ok = value.mv_size >= 26 ? in[25] : chain->ok;
     }
     return 0;
 }
@@ -2576,7 +2585,8 @@ s_fingerprints_save (s_txn_t *t, store_ingest_t *batches, size_t count,
                      const uint32_t *sources, const store_ingest_report_t *reports,
                      const bool *eligible, const bool *skipped,
                      uint8_t (*fingerprints)[S_FINGERPRINT], uint64_t before,
-                     const s_item_t *items, size_t item_count, const bool *conflict)
+                     const s_item_t *items, size_t item_count, const bool *conflict,
+                     const bool *rewrite)
 {
     store_t *self = t->store;
     int rc;
@@ -2595,7 +2605,7 @@ s_fingerprints_save (s_txn_t *t, store_ingest_t *batches, size_t count,
         return 0; /* an unchanged re-import writes nothing, not even this */
     bool clean = !t->dirty && !learns;
     t->dirty = t->dirty || learns;
-    uint8_t value[25];
+    uint8_t value[26];
     for (size_t b = 0; b < count; b++) {
         if (!eligible[b] || skipped[b])
             continue;
@@ -2622,18 +2632,23 @@ s_fingerprints_save (s_txn_t *t, store_ingest_t *batches, size_t count,
         if (clean && !final)
             continue;
         bool ok = s_changes_only_by (batches, count, sources, reports, b);
-        for (size_t e = b; e < count; e++)
+        bool plain_ok = true;
+        for (size_t e = b; e < count; e++) {
             ok = ok && !(conflict[e] && s_same_run (batches, sources, e, b));
+            plain_ok = plain_ok && !(rewrite[e] && s_same_run (batches, sources, e, b));
+        }
         s_fpchain_t chain;
         if ((rc = s_fpchain_get (t, sources[b], &batches[b], &chain)))
             return rc;
         uint64_t start = t->seq_floor;
         if (chain.found) {
             ok = ok && chain.ok && chain.after == before;
+            plain_ok = plain_ok && chain.plain_ok;
             start = chain.start;
         }
         else if (clean)
             continue; /* the run wrote nothing: no fingerprints to settle */
+        plain_ok = plain_ok && ok;
         char name[48];
         s_fpchain_name (name, sizeof name, sources[b], batches[b].kind);
         t->dirty = true;
@@ -2641,9 +2656,10 @@ s_fingerprints_save (s_txn_t *t, store_ingest_t *batches, size_t count,
         s_put64 (value + 8, after);
         value[16] = ok;
         s_put64 (value + 17, start);
+        value[25] = plain_ok;
         MDB_val name_key = {strlen (name), name};
         rc = final ? mdb_del (t->txn, self->meta, &name_key, NULL)
-                   : s_meta_put (t->txn, self, name, value, 25);
+                   : s_meta_put (t->txn, self, name, value, 26);
         if (rc && rc != MDB_NOTFOUND)
             return s_lmdb_fail (t->error, rc, "fingerprint chain");
         if (!final)
@@ -2663,7 +2679,17 @@ s_fingerprints_save (s_txn_t *t, store_ingest_t *batches, size_t count,
             uint64_t run = s_get64 ((const uint8_t *)data.mv_data + 8);
             if (at == after)
                 continue;
-            if (run == batches[b].import_id && ok) {
+            MDB_val probe = key, probe_value;
+            bool vouch = run == batches[b].import_id && ok;
+            if (vouch && !plain_ok) {
+                /* a plain fingerprint of a run that changed older claims:
+                   only a chunk's object list can be checked (s_chunks_settle) */
+                lmdb = mdb_get (t->txn, self->chunk, &probe, &probe_value);
+                if (lmdb && lmdb != MDB_NOTFOUND)
+                    break;
+                vouch = lmdb == 0;
+            }
+            if (vouch) {
                 s_put64 (value, after);
                 s_put64 (value + 8, run);
                 MDB_val update = {16, value};
@@ -2717,7 +2743,8 @@ s_ingest_attempt (store_t *self, store_ingest_t *batches, size_t count, s_item_t
     /* per batch: HLC before its run's first transaction, and whether the run
        wrote one of its objects twice with different content */
     uint64_t *run_floor = yw_malloc ((count ? count : 1) * sizeof (uint64_t));
-    bool *conflict = yw_calloc (count ? count : 1, sizeof (bool));
+    bool *conflict = yw_calloc (2 * (count ? count : 1), sizeof (bool));
+    bool *rewrite = conflict + (count ? count : 1); /* changed a claim older than the run */
     uint64_t counter = 0;
 
     for (size_t b = 0; b < count; b++)
@@ -2766,7 +2793,8 @@ s_ingest_attempt (store_t *self, store_ingest_t *batches, size_t count, s_item_t
         store_ingest_t *batch = &batches[items[i].batch];
         if ((rc = s_ingest_record (&t, &batch->records[items[i].index],
                                    sources[items[i].batch], &reports[items[i].batch],
-                                   run_floor[items[i].batch], &conflict[items[i].batch])))
+                                   run_floor[items[i].batch], &conflict[items[i].batch],
+                                   &rewrite[items[i].batch])))
             goto failed;
     }
     for (size_t b = 0; b < count; b++) {
@@ -2828,7 +2856,8 @@ s_ingest_attempt (store_t *self, store_ingest_t *batches, size_t count, s_item_t
             goto failed;
     }
     if ((rc = s_fingerprints_save (&t, batches, count, sources, reports, eligible, skipped,
-                                   fingerprints, counter, items, item_count, conflict)))
+                                   fingerprints, counter, items, item_count, conflict,
+                                   rewrite)))
         goto failed;
     /* the spill blocks must be on disk before the commit that counts them */
     for (size_t r = 0; r < *run_count; r++)

@@ -107,7 +107,11 @@
     whole and costs one read. At a run's final batch its fingerprints take
     the count as it then is, unless something other than the run changed
     this node's claims in between. Batches with an object twice, or sharing
-    an object with another batch of the transaction, get none.
+    an object with another batch of the transaction, get none. A run that
+    changed a claim older than the run re-vouches no plain fingerprint at
+    its end (an earlier batch may have held that object unchanged, and only
+    a chunk keeps the object list that would tell); the next run that
+    changes nothing does.
 
     Unchanged files. Even one read per batch leaves the client normalizing
     every row, which caps a re-import well under a million rows a second.

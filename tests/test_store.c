@@ -664,6 +664,48 @@ test_fingerprints (void **state)
     free (records);
 }
 
+/* A run that holds an object unchanged in one batch and changes it in a
+   later one: the earlier batch's fingerprint must not outlive the run, or
+   an export without the later row would be answered "unchanged" while the
+   store holds the later content. */
+static void
+test_fingerprint_unchanged_then_changed (void **state)
+{
+    fixture_t *f = *state;
+    yw_record_t *first = s_vehicles (0, 100, 0);
+    yw_record_t *last = s_vehicles (100, 10, 0);
+    s_ingest (f->store, "A", YW_KIND_VEHICLE, first, 100, false, false, 1);
+    s_ingest (f->store, "A", YW_KIND_VEHICLE, last, 10, false, true, 1);
+    /* run 2: the first batch changes object 1 and holds object 0 as it is;
+       the final batch changes object 0 */
+    s_vehicle (&first[1], 1, 1);
+    store_ingest_report_t r =
+        s_ingest (f->store, "A", YW_KIND_VEHICLE, first, 100, false, false, 2);
+    assert_int_equal (r.changed, 1);
+    assert_int_equal (r.unchanged, 99);
+    yw_record_t later;
+    s_vehicle (&later, 0, 2);
+    r = s_ingest (f->store, "A", YW_KIND_VEHICLE, &later, 1, false, true, 2);
+    assert_int_equal (r.changed, 1);
+    /* run 3: the first batch alone brings object 0 back */
+    r = s_ingest (f->store, "A", YW_KIND_VEHICLE, first, 100, false, true, 3);
+    assert_int_equal (r.changed, 1);
+    assert_int_equal (r.unchanged, 99);
+    yw_record_t now;
+    assert_int_equal (store_get (f->store, first[0].object_code, &now, NULL), 0);
+    assert_int_equal (now.body.vehicle.odometer_km, first[0].body.vehicle.odometer_km);
+    /* a run that changed nothing vouches for it again: no write at all */
+    r = s_ingest (f->store, "A", YW_KIND_VEHICLE, first, 100, false, true, 4);
+    assert_int_equal (r.unchanged, 100);
+    uint64_t txn = s_stat (f->store).last_txn;
+    r = s_ingest (f->store, "A", YW_KIND_VEHICLE, first, 100, false, true, 5);
+    assert_int_equal (r.unchanged, 100);
+    assert_int_equal (s_stat (f->store).last_txn, txn);
+    s_check (f->store);
+    free (first);
+    free (last);
+}
+
 typedef struct {
     int count;
     char reasons[8][32];
@@ -2070,6 +2112,8 @@ main (void)
         cmocka_unit_test_setup_teardown (test_chunk_stale_after_change, s_setup,
                                          s_teardown),
         cmocka_unit_test_setup_teardown (test_chunk_full, s_setup, s_teardown),
+        cmocka_unit_test_setup_teardown (test_fingerprint_unchanged_then_changed, s_setup,
+                                         s_teardown),
         cmocka_unit_test_setup_teardown (test_chunk_conflicting_duplicate, s_setup,
                                          s_teardown),
         cmocka_unit_test_setup_teardown (test_chunk_duplicate_unchanged_first, s_setup,
