@@ -33,6 +33,7 @@ typedef struct {
     uint64_t gap_expected; /* a GAP was answered: drop batches until this one */
     uint64_t snapshot_id;
     uint64_t snapshot_seq;   /* the child's log seq the snapshot was taken at */
+    uint64_t log_id;         /* the incarnation of the child's log, from HELLO */
     uint64_t chunk_expected; /* next chunk seq */
     uint64_t snapshot_accepted, snapshot_stale, snapshot_rejected;
     int64_t stopped_said; /* when the stopped ERROR was last sent */
@@ -219,6 +220,14 @@ s_stop (downlink_t *self, s_session_t *session, linkmsg_error_code_t code,
            "link stays stopped until an operator acts)",
            session->config.id, (unsigned long long)link_seq, linkmsg_error_name (code),
            why);
+}
+
+/* Store meta name of the log id last seen from a child (its log's
+   incarnation: HELLO.log_id). */
+static void
+s_log_id_name (char *name, size_t size, const char *child)
+{
+    snprintf (name, size, "link_log_id.%s", child);
 }
 
 static void
@@ -511,6 +520,21 @@ s_on_hello (downlink_t *self, const uint8_t *identity, size_t identity_size,
     s_set_state (s, DOWNLINK_STREAMING);
     uint64_t next = last + 1;
     bool snapshot = next < hello->log_first || next > hello->log_last + 1;
+    /* Another incarnation of the child's log (a rebuilt child): its seqs
+       are not the ones applied so far, so it sends a snapshot; the new log
+       is recorded once the snapshot is applied (s_on_snapshot_end). */
+    char name[32 + YW_NODE_ID_SIZE];
+    s_log_id_name (name, sizeof name, s->config.id);
+    uint64_t known = 0;
+    bool recorded = store_meta_get_u64 (self->store, name, &known) == 0;
+    s->log_id = hello->log_id;
+    if (recorded && known != hello->log_id && last > 0)
+        snapshot = true;
+    else if (!recorded || known != hello->log_id) {
+        char error[STORE_ERROR_SIZE];
+        if (store_meta_set_u64 (self->store, name, hello->log_id, error))
+            s_log (self, "child %s: cannot record its log id: %s", s->config.id, error);
+    }
     self->reply.type = LINKMSG_WELCOME;
     self->reply.welcome = (linkmsg_welcome_t){.protocol = LINK_PROTOCOL_VERSION,
                                               .nonce = hello->nonce,
@@ -578,6 +602,11 @@ s_on_snapshot_end (downlink_t *self, s_session_t *s, const linkmsg_snapshot_end_
     }
     s->status.snapshots++;
     s->status.applied_seq = s->snapshot_seq;
+    char name[32 + YW_NODE_ID_SIZE];
+    s_log_id_name (name, sizeof name, s->config.id);
+    if (store_meta_set_u64 (self->store, name, s->log_id, error))
+        s_log (self, "child %s: cannot record its log id: %s (the next HELLO asks for a "
+               "snapshot again)", s->config.id, error);
     s_log (self,
            "child %s: snapshot applied (%llu claims: %llu accepted, %llu stale, %llu "
            "rejected); link at %llu",

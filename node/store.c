@@ -104,7 +104,7 @@ struct _store_t {
     bool read_only;
     int lock_fd;
     MDB_env *env;
-    MDB_dbi obj, body, log, idx, src, reject, origin, meta, batch, chunk;
+    MDB_dbi obj, rec, body, log, idx, src, reject, origin, meta, batch, chunk;
     MDB_txn *rtxn; /* cached read transaction, reset between calls */
     size_t map_size, map_max;
     bool broken; /* LMDB said MDB_PANIC: reopen before the next write */
@@ -276,6 +276,21 @@ s_object_decode (const MDB_val *value, s_object_t *object)
     return 0;
 }
 
+/* Reads the object whose obj value (its seq) is `seq_value`: its claims
+   from table rec. 0, or -1 when either is malformed or the claims are
+   missing. */
+static int
+s_object_read (store_t *self, MDB_txn *txn, const MDB_val *seq_value, s_object_t *object)
+{
+    if (seq_value->mv_size != 8)
+        return -1;
+    MDB_val key = {8, seq_value->mv_data}, value;
+    if (mdb_get (txn, self->rec, &key, &value) || s_object_decode (&value, object) ||
+        object->seq != s_get64 (seq_value->mv_data))
+        return -1;
+    return 0;
+}
+
 static size_t
 s_object_encode (const s_object_t *object, uint8_t *out)
 {
@@ -398,6 +413,7 @@ s_env_open (store_t *self, char *error)
         bool optional; /* for readers: stores of before the table lack it */
     } tables[] = {
         {"obj", offsetof (store_t, obj), 0, false},
+        {"rec", offsetof (store_t, rec), 0, false},
         {"body", offsetof (store_t, body), 0, false},
         {"log", offsetof (store_t, log), 0, false},
         {"idx", offsetof (store_t, idx), MDB_DUPSORT | MDB_DUPFIXED, false},
@@ -826,7 +842,8 @@ typedef struct {
     store_t *store;
     MDB_txn *txn;
     MDB_cursor *obj_cur;  /* cursors used in key order: LMDB finds the next */
-    MDB_cursor *body_cur; /* key on the page it is on, without a descent */
+    MDB_cursor *rec_cur;  /* key on the page it is on, without a descent */
+    MDB_cursor *body_cur;
     MDB_cursor *src_cur;
     MDB_cursor *idx_cur;
     bool obj_on;        /* obj_cur is on the object s_object_load () read */
@@ -883,8 +900,7 @@ s_reopen (store_t *self, char *error)
     return rc;
 }
 
-/* Opens t's cursors on t->txn (closed with the transaction, or by
-   s_cursors_close () for a nested one). */
+/* Opens t's cursors on t->txn (closed with the transaction). */
 static int
 s_cursors_open (s_txn_t *t)
 {
@@ -893,22 +909,12 @@ s_cursors_open (s_txn_t *t)
     t->obj_on = false;
     t->origin_id[0] = '\0';
     if ((rc = mdb_cursor_open (t->txn, self->obj, &t->obj_cur)) ||
+        (rc = mdb_cursor_open (t->txn, self->rec, &t->rec_cur)) ||
         (rc = mdb_cursor_open (t->txn, self->body, &t->body_cur)) ||
         (rc = mdb_cursor_open (t->txn, self->src, &t->src_cur)) ||
         (rc = mdb_cursor_open (t->txn, self->idx, &t->idx_cur)))
         return rc;
     return 0;
-}
-
-static void
-s_cursors_close (s_txn_t *t)
-{
-    MDB_cursor **cursors[] = {&t->obj_cur, &t->body_cur, &t->src_cur, &t->idx_cur};
-    for (size_t i = 0; i < 4; i++) {
-        if (*cursors[i])
-            mdb_cursor_close (*cursors[i]);
-        *cursors[i] = NULL;
-    }
 }
 
 static int
@@ -1449,14 +1455,25 @@ s_claim_set (s_txn_t *t, const char *code, s_object_t *object, s_claim_t *claim,
         if ((rc = mdb_del (t->txn, self->body, &key, NULL)) && rc != MDB_NOTFOUND)
             return s_lmdb_fail (t->error, rc, "body delete");
     }
-    uint8_t value_data[S_HEADER + S_MAX_CLAIMS * S_CLAIM];
-    MDB_val key = {S_CODE, (void *)code};
-    MDB_val value = {s_object_encode (object, value_data), value_data};
-    /* s_object_load () left the cursor on the object, or where it goes */
+    uint8_t value_data[S_HEADER + S_MAX_CLAIMS * S_CLAIM], seq[8];
+    s_put64 (seq, object->seq);
+    MDB_val rec_key = {8, seq}, value = {s_object_encode (object, value_data), value_data};
     if (claim->origin == S_OWN)
         t->own_changed = true;
-    if ((rc = mdb_cursor_put (t->obj_cur, &key, &value, t->obj_on ? MDB_CURRENT : 0)))
-        return s_lmdb_fail (t->error, rc, "object put");
+    if (!t->obj_on) {
+        /* a new object: code -> seq where s_object_load () left the cursor,
+           and its claims at the end of rec (its seq is above every other) */
+        MDB_val key = {S_CODE, (void *)code}, seq_value = {8, seq};
+        if ((rc = mdb_cursor_put (t->obj_cur, &key, &seq_value, 0)))
+            return s_lmdb_fail (t->error, rc, "object put");
+        rc = mdb_cursor_put (t->rec_cur, &rec_key, &value, MDB_APPEND);
+        if (rc == MDB_KEYEXIST) /* a seq below the last one: not expected */
+            rc = mdb_cursor_put (t->rec_cur, &rec_key, &value, 0);
+    }
+    else
+        rc = mdb_cursor_put (t->rec_cur, &rec_key, &value, 0);
+    if (rc)
+        return s_lmdb_fail (t->error, rc, "claims put");
     t->obj_on = true;
     t->dirty = true;
     return 0;
@@ -1476,7 +1493,14 @@ s_object_load (s_txn_t *t, const char *code)
     }
     if (rc)
         return s_lmdb_fail (t->error, rc, "object read");
-    if (s_object_decode (&value, &t->store->object))
+    if (value.mv_size != 8)
+        return s_fail (t->error, YW_ESTORE, "store: object %.23s: malformed seq", code);
+    MDB_val rec_key = {8, value.mv_data};
+    rc = mdb_cursor_get (t->rec_cur, &rec_key, &value, MDB_SET_KEY);
+    if (rc && rc != MDB_NOTFOUND)
+        return s_lmdb_fail (t->error, rc, "claims read");
+    if (rc || s_object_decode (&value, &t->store->object) ||
+        t->store->object.seq != s_get64 (rec_key.mv_data))
         return s_fail (t->error, YW_ESTORE, "store: object %.23s: malformed claims", code);
     return 0;
 }
@@ -3055,8 +3079,9 @@ s_remote_events (s_txn_t *t, batch_t *batch, const store_remote_t *in,
     return rc;
 }
 
-/* Applies one received batch in t (a nested transaction); *keep says
-   whether to commit it: applied, or a duplicate that moves the link on. */
+/* Applies one received batch in t. *keep says whether it was kept: applied,
+   or a duplicate that moves the link on; a batch not kept wrote nothing (it
+   is refused before the first write). */
 static int
 s_remote_batch (s_txn_t *t, const store_remote_t *in, bool relay,
                 store_remote_report_t *report, bool *keep)
@@ -3104,10 +3129,13 @@ s_remote_batch (s_txn_t *t, const store_remote_t *in, bool relay,
                   (unsigned long long)batch.origin_seq);
         return 0;
     }
+    /* every check before the first write: a batch refused leaves nothing */
     uint32_t origin;
-    uint8_t row[4 + 8 + YW_HASH_SIZE];
-    if ((rc = s_origin_ordinal (self, t->txn, batch.origin_node, true, &origin, row)))
+    uint8_t row[4 + 8 + YW_HASH_SIZE] = {0};
+    rc = s_origin_ordinal (self, t->txn, batch.origin_node, false, &origin, row);
+    if (rc && rc != MDB_NOTFOUND)
         return s_lmdb_fail (t->error, rc, "origin table");
+    bool known = rc == 0;
     uint64_t last_seq = s_get64 (row + 4);
     report->expected_origin_seq = last_seq + 1;
     bool duplicate = batch.origin_seq <= last_seq;
@@ -3138,6 +3166,9 @@ s_remote_batch (s_txn_t *t, const store_remote_t *in, bool relay,
                   (unsigned long long)batch.origin_seq);
     }
     else {
+        if (!known &&
+            (rc = s_origin_ordinal (self, t->txn, batch.origin_node, true, &origin, row)))
+            return s_lmdb_fail (t->error, rc, "origin table");
         if ((rc = s_remote_events (t, &batch, in, report)))
             return rc;
         s_put64 (row + 4, batch.origin_seq);
@@ -3176,43 +3207,13 @@ store_apply_remote (store_t *self, const store_remote_t *batches, size_t count, 
         if (rc)
             return rc;
         memset (reports, 0, count * sizeof *reports);
-        MDB_txn *parent = t.txn;
-        MDB_cursor *outer[4] = {t.obj_cur, t.body_cur, t.src_cur, t.idx_cur};
+        /* no nested transaction per batch: a batch is refused before its
+           first write, and a store error aborts the whole round (a nested
+           transaction copies every page it touches that the round has
+           dirtied already, which cost more than the apply itself) */
         for (size_t i = 0; i < count && rc == 0; i++) {
-            /* each batch in a nested transaction: one that fails changes nothing */
-            MDB_txn *child;
-            if ((rc = mdb_txn_begin (self->env, parent, 0, &child))) {
-                rc = s_lmdb_fail (error, rc, "nested begin");
-                break;
-            }
-            uint64_t next_body = t.next_body, next_log = t.next_log;
-            size_t origins = self->origin_count, ops = self->op_count;
-            size_t arena = self->arena_size;
-            bool dirty = t.dirty, keep = false;
-            t.txn = child;
-            if ((rc = s_cursors_open (&t)))
-                rc = s_lmdb_fail (error, rc, "nested cursors");
-            else
-                rc = s_remote_batch (&t, &batches[i], relay, &reports[i], &keep);
-            s_cursors_close (&t);
-            t.obj_cur = outer[0];
-            t.body_cur = outer[1];
-            t.src_cur = outer[2];
-            t.idx_cur = outer[3];
-            t.obj_on = false;
-            t.origin_id[0] = '\0'; /* the child may have made it, and be aborted */
-            t.txn = parent;
-            if (rc == 0 && keep)
-                rc = s_code (mdb_txn_commit (child));
-            else {
-                mdb_txn_abort (child);
-                t.next_body = next_body;
-                t.next_log = next_log;
-                t.dirty = dirty;
-                s_origin_truncate (self, origins);
-                self->op_count = ops;
-                self->arena_size = arena;
-            }
+            bool keep;
+            rc = s_remote_batch (&t, &batches[i], relay, &reports[i], &keep);
         }
         if (rc == 0)
             rc = s_txn_commit (&t);
@@ -3402,7 +3403,8 @@ store_snapshot_next (store_snapshot_t *snapshot, size_t max_claims, size_t max_b
         lmdb = mdb_cursor_get (snapshot->cursor, &key, &value, MDB_GET_CURRENT);
     while (lmdb == 0) {
         if (snapshot->next_claim == 0) {
-            if (key.mv_size != S_CODE || s_object_decode (&value, &snapshot->object))
+            if (key.mv_size != S_CODE ||
+                s_object_read (snapshot->store, snapshot->txn, &value, &snapshot->object))
                 return s_fail (error, YW_ESTORE, "store: snapshot: malformed object");
             memcpy (snapshot->code, key.mv_data, S_CODE);
             snapshot->code[S_CODE] = '\0';
@@ -3637,7 +3639,7 @@ store_get (store_t *self, const char *object_code, yw_record_t *record,
         rc = rc == MDB_NOTFOUND ? YW_ENOTFOUND : YW_ESTORE;
         goto done;
     }
-    if (s_object_decode (&value, object)) {
+    if (s_object_read (self, txn, &value, object)) {
         rc = YW_ESTORE;
         goto done;
     }
@@ -3689,7 +3691,7 @@ store_each_object (store_t *self, store_object_fn *fn, void *arg)
     MDB_val key, value;
     int lmdb = mdb_cursor_get (cursor, &key, &value, MDB_FIRST);
     for (; lmdb == 0; lmdb = mdb_cursor_get (cursor, &key, &value, MDB_NEXT)) {
-        if (key.mv_size != S_CODE || s_object_decode (&value, object)) {
+        if (key.mv_size != S_CODE || s_object_read (self, txn, &value, object)) {
             rc = YW_ESTORE;
             break;
         }
@@ -4244,7 +4246,7 @@ s_check_objects (s_check_t *c, uint64_t *expected_index)
                          code);
             break;
         }
-        if (s_object_decode (&value, object)) {
+        if (s_object_read (self, c->txn, &value, object)) {
             rc = s_fail (c->error, YW_ESTORE, "check: object %s: malformed claims", code);
             break;
         }
@@ -4332,7 +4334,7 @@ s_check_index_extra (s_check_t *c)
         const char *why = NULL;
         if (this.size == 0 || mdb_get (c->txn, self->obj, &object_key, &value))
             why = "a missing object";
-        else if (s_object_decode (&value, object) || object->visible < 0)
+        else if (s_object_read (self, c->txn, &value, object) || object->visible < 0)
             why = "an object with no visible record";
         else if (object->seq != seq)
             why = "an object of another seq";

@@ -17,7 +17,9 @@
     each page it touched, so large values live in append-only tables written
     in key order (body, log, reject); the index and source tables are keyed
     so that a new object's entries are appended too (idx, src); the one
-    table keyed at random, obj, holds small values; keys are sorted before
+    table keyed at random, obj, holds 8-byte values (an object's claims are
+    in rec, appended by seq: a commit rewrites each page of obj it touched,
+    and at a million objects that is most of the table); keys are sorted before
     they are touched and written through cursors (LMDB finds a key next to
     the last one without descending the tree); a transaction takes several
     ingest batches (group commit); an unchanged record costs one read and no
@@ -26,14 +28,15 @@
     Tables (named LMDB databases; integers big-endian so memcmp order is
     numeric order):
 
-      obj     object_code (23 bytes) -> the object's claims, one per origin
-              node that reports it (DESIGN 4.4), and which one is visible:
+      obj     object_code (23 bytes) -> u64 seq: the object's number in this
+              store, from an HLC value when it was first claimed
+              (increasing, so a new object's claims and index entries go at
+              the end of their tables and ranges).
+      rec     u64 seq -> the object's claims, one per origin node that
+              reports it (DESIGN 4.4), and which one is visible:
                 u8 format (1), u8 claim count, u8 visible claim (0xff: none,
-                every claim is a tombstone), u8 reserved, u64 seq (the
-                object's number in this store, from an HLC value when it was
-                first claimed: increasing, so a new object's index entries
-                go at the end of their ranges), then per claim, sorted by
-                origin, 64 bytes:
+                every claim is a tombstone), u8 reserved, u64 seq (again),
+                then per claim, sorted by origin, 64 bytes:
                   u32 origin     ordinal of the origin node (table origin)
                   u32 source     ordinal of the import source that last wrote
                                  this node's own claim; 0 for other origins
@@ -162,7 +165,7 @@ typedef struct _store_t store_t;
 /* Size of every `error` buffer the store writes a message into. */
 #define STORE_ERROR_SIZE 256
 
-#define STORE_SCHEMA 2                          /* format of the tables above */
+#define STORE_SCHEMA 3                          /* format of the tables above */
 #define STORE_DEFAULT_MAP ((size_t)8 << 30)    /* initial map size */
 #define STORE_DEFAULT_MAP_MAX ((size_t)1 << 40) /* the map never grows past */
 

@@ -8,6 +8,11 @@
       store_ingest_unchanged        the same records again (no write at all)
       store_ingest_unchanged_full   the same again as a --full run (spill file)
       store_ingest_changed          again, with 10% of the records changed
+      store_apply_remote            a hub's side: the origin batches of the
+                                    first pass, read from the store's log,
+                                    applied into a fresh hub store (relaying)
+                                    in rounds of 32 batches, as yiwang-hub's
+                                    group commit does, without the network
 
     Only the store_ingest calls are timed (making the records, their object
     codes and content hashes is the import's work, measured by `check` and
@@ -198,6 +203,88 @@ s_pass (s_bench_t *b, const char *name, unsigned change_every, bool full,
     return spent;
 }
 
+/* Log entries of the node's store, copied: the batches to apply. */
+typedef struct {
+    uint8_t **data;
+    size_t *size;
+    size_t count, capacity;
+} s_log_t;
+
+static int
+s_log_copy (void *arg, uint64_t seq, const uint8_t *batch, size_t size)
+{
+    (void)seq;
+    s_log_t *log = arg;
+    if (log->count == log->capacity) {
+        log->capacity = log->capacity ? log->capacity * 2 : 256;
+        log->data = yw_realloc (log->data, log->capacity * sizeof *log->data);
+        log->size = yw_realloc (log->size, log->capacity * sizeof *log->size);
+    }
+    log->data[log->count] = yw_malloc (size);
+    memcpy (log->data[log->count], batch, size);
+    log->size[log->count++] = size;
+    return 0;
+}
+
+#define S_APPLY_ROUND 32
+
+/* Applies the node store's log into a fresh hub store; the rate, or < 0. */
+static double
+s_apply (store_t *node, const char *dir, long rows)
+{
+    s_log_t log = {0};
+    double rate = -1;
+    store_t *hub = NULL;
+    char error[STORE_ERROR_SIZE] = "";
+    if (store_log_each (node, 1, SIZE_MAX, s_log_copy, &log)) {
+        fprintf (stderr, "bench store: reading the log failed\n");
+        goto done;
+    }
+    store_options_t options = {.dir = dir, .node_id = "370100"};
+    if (store_open (&options, &hub, error)) {
+        fprintf (stderr, "bench store: %s\n", error);
+        goto done;
+    }
+    store_remote_t remote[S_APPLY_ROUND];
+    store_remote_report_t *reports = yw_calloc (S_APPLY_ROUND, sizeof *reports);
+    uint64_t applied = 0;
+    double start = bench_now (), cpu_start = s_cpu ();
+    int rc = 0;
+    for (size_t first = 0; first < log.count && rc == 0; first += S_APPLY_ROUND) {
+        size_t count = log.count - first < S_APPLY_ROUND ? log.count - first : S_APPLY_ROUND;
+        for (size_t i = 0; i < count; i++)
+            remote[i] = (store_remote_t){.data = log.data[first + i],
+                                         .size = log.size[first + i],
+                                         .link = "370102",
+                                         .link_seq = first + i + 1,
+                                         .jurisdiction = "37"};
+        rc = store_apply_remote (hub, remote, count, true, reports, error);
+        for (size_t i = 0; i < count && rc == 0; i++)
+            applied += reports[i].applied;
+    }
+    double spent = bench_now () - start, cpu = s_cpu () - cpu_start;
+    free (reports);
+    if (rc)
+        fprintf (stderr, "bench store: apply: %s\n", error);
+    else if (applied != (uint64_t)rows)
+        fprintf (stderr, "bench store: apply: %llu events applied, not %ld\n",
+                 (unsigned long long)applied, rows);
+    else {
+        fprintf (stderr,
+                 "bench store: apply: %.2f s in store_apply_remote (%.2f s CPU), %zu "
+                 "batches in rounds of %d\n",
+                 spent, cpu, log.count, S_APPLY_ROUND);
+        rate = (double)rows / spent;
+    }
+done:
+    store_destroy (&hub);
+    for (size_t i = 0; i < log.count; i++)
+        free (log.data[i]);
+    free (log.data);
+    free (log.size);
+    return rate;
+}
+
 static long
 s_anon_kb (void)
 {
@@ -240,6 +327,17 @@ bench_store (const bench_context_t *context)
     if (seconds < 0 || total.new_count != (uint64_t)b.rows)
         goto done;
     bench_figure ("store_ingest_new", rows / seconds, "rows/s");
+    char hub_dir[700];
+    snprintf (hub_dir, sizeof hub_dir, "%s-hub", dir);
+    snprintf (command, sizeof command, "rm -rf '%s'", hub_dir);
+    if (system (command) != 0)
+        goto done;
+    double rate = s_apply (b.store, hub_dir, b.rows);
+    if (rate < 0)
+        goto done;
+    bench_figure ("store_apply_remote", rate, "records/s");
+    if (system (command) != 0)
+        goto done;
     seconds = s_pass (&b, "unchanged", 0, false, 2, &total);
     if (seconds < 0 || total.unchanged != (uint64_t)b.rows)
         goto done;
