@@ -23,12 +23,12 @@
 #include "yw.h"
 
 #define S_CODE (YW_OBJECT_CODE_SIZE - 1) /* 23 */
-#define S_HEADER 12
+#define S_HEADER (12 + S_CODE) /* of a rec value: format .. seq, object code */
 #define S_INDEX_ITEM (8 + S_CODE) /* an index item: object seq, object code */
 #define S_CLAIM 64
 #define S_MAX_CLAIMS 255
 #define S_NO_VISIBLE 0xff
-#define S_FORMAT 1
+#define S_FORMAT 2
 #define S_OWN 1u /* this node's origin ordinal */
 #define S_DELETED 0x01
 #define S_MAX_SOURCE 255
@@ -51,6 +51,7 @@ typedef struct {
 
 typedef struct {
     unsigned count;
+    char code[S_CODE + 1]; /* the object code (rec keeps it for the seq's owner) */
     uint64_t seq; /* the object's number here, from when it was first claimed */
     int visible;  /* index of the visible claim, or -1 */
     s_claim_t claim[S_MAX_CLAIMS];
@@ -104,7 +105,7 @@ struct _store_t {
     bool read_only;
     int lock_fd;
     MDB_env *env;
-    MDB_dbi obj, rec, body, log, idx, src, reject, origin, meta, batch, chunk;
+    MDB_dbi obj, rec, body, log, idx, plate, src, reject, origin, meta, batch, chunk;
     MDB_txn *rtxn; /* cached read transaction, reset between calls */
     size_t map_size, map_max;
     bool broken; /* LMDB said MDB_PANIC: reopen before the next write */
@@ -259,6 +260,8 @@ s_object_decode (const MDB_val *value, s_object_t *object)
     object->count = in[1];
     object->visible = in[2] == S_NO_VISIBLE ? -1 : in[2];
     object->seq = s_get64 (in + 4);
+    memcpy (object->code, in + 12, S_CODE);
+    object->code[S_CODE] = '\0';
     for (unsigned i = 0; i < object->count; i++) {
         const uint8_t *c = in + S_HEADER + i * S_CLAIM;
         s_claim_t *claim = &object->claim[i];
@@ -276,17 +279,20 @@ s_object_decode (const MDB_val *value, s_object_t *object)
     return 0;
 }
 
-/* Reads the object whose obj value (its seq) is `seq_value`: its claims
-   from table rec. 0, or -1 when either is malformed or the claims are
-   missing. */
+/* Reads the object of seq `seq_value` (obj's value for `code`, or an index
+   entry's seq; code NULL when not known): its claims from table rec. 0, or
+   -1 when either is malformed, the claims are missing or of another
+   object. */
 static int
-s_object_read (store_t *self, MDB_txn *txn, const MDB_val *seq_value, s_object_t *object)
+s_object_read (store_t *self, MDB_txn *txn, const MDB_val *seq_value, const void *code,
+               s_object_t *object)
 {
     if (seq_value->mv_size != 8)
         return -1;
     MDB_val key = {8, seq_value->mv_data}, value;
     if (mdb_get (txn, self->rec, &key, &value) || s_object_decode (&value, object) ||
-        object->seq != s_get64 (seq_value->mv_data))
+        object->seq != s_get64 (seq_value->mv_data) ||
+        (code && memcmp (object->code, code, S_CODE)))
         return -1;
     return 0;
 }
@@ -299,6 +305,7 @@ s_object_encode (const s_object_t *object, uint8_t *out)
     out[2] = object->visible < 0 ? S_NO_VISIBLE : (uint8_t)object->visible;
     out[3] = 0;
     s_put64 (out + 4, object->seq);
+    memcpy (out + 12, object->code, S_CODE);
     for (unsigned i = 0; i < object->count; i++) {
         uint8_t *c = out + S_HEADER + i * S_CLAIM;
         const s_claim_t *claim = &object->claim[i];
@@ -414,6 +421,7 @@ s_env_open (store_t *self, char *error)
     } tables[] = {
         {"obj", offsetof (store_t, obj), 0, false},
         {"rec", offsetof (store_t, rec), 0, false},
+        {"plate", offsetof (store_t, plate), 0, false},
         {"body", offsetof (store_t, body), 0, false},
         {"log", offsetof (store_t, log), 0, false},
         {"idx", offsetof (store_t, idx), MDB_DUPSORT | MDB_DUPFIXED, false},
@@ -846,6 +854,7 @@ typedef struct {
     MDB_cursor *body_cur;
     MDB_cursor *src_cur;
     MDB_cursor *idx_cur;
+    MDB_cursor *plate_cur;
     bool obj_on;        /* obj_cur is on the object s_object_load () read */
     uint64_t seq_floor; /* HLC at begin: objects with a larger seq are new here */
     char origin_id[YW_NODE_ID_SIZE]; /* the origin last looked up, and its ordinal */
@@ -912,7 +921,8 @@ s_cursors_open (s_txn_t *t)
         (rc = mdb_cursor_open (t->txn, self->rec, &t->rec_cur)) ||
         (rc = mdb_cursor_open (t->txn, self->body, &t->body_cur)) ||
         (rc = mdb_cursor_open (t->txn, self->src, &t->src_cur)) ||
-        (rc = mdb_cursor_open (t->txn, self->idx, &t->idx_cur)))
+        (rc = mdb_cursor_open (t->txn, self->idx, &t->idx_cur)) ||
+        (rc = mdb_cursor_open (t->txn, self->plate, &t->plate_cur)))
         return rc;
     return 0;
 }
@@ -1321,6 +1331,38 @@ s_index_sort (store_t *self)
     return from;
 }
 
+/* Table plate's key for plate bytes and an object seq, into out (at least
+   sizeof (s_key_t) + 8 bytes); its size. */
+static size_t
+s_plate_key (uint8_t *out, const void *plate, size_t size, const uint8_t *seq)
+{
+    memcpy (out, plate, size);
+    memcpy (out + size, seq, 8);
+    return size + 8;
+}
+
+/* A queued change of a plate ('p' plate NUL) in table plate. */
+static int
+s_plate_op (s_txn_t *t, const s_index_op_t *op)
+{
+    uint8_t data[sizeof (s_key_t) + 8];
+    const uint8_t *key = t->store->arena + op->key_at;
+    MDB_val entry = {s_plate_key (data, key + 1, op->key_size - 2u, op->seq), data};
+    MDB_val empty = {0, NULL};
+    int lmdb;
+    if (op->remove) {
+        lmdb = mdb_cursor_get (t->plate_cur, &entry, &empty, MDB_SET);
+        if (lmdb == 0)
+            lmdb = mdb_cursor_del (t->plate_cur, 0);
+        if (lmdb == MDB_NOTFOUND)
+            lmdb = 0;
+    }
+    else
+        lmdb = mdb_cursor_put (t->plate_cur, &entry, &empty, 0);
+    return lmdb ? s_lmdb_fail (t->error, lmdb, op->remove ? "plate delete" : "plate put")
+                : 0;
+}
+
 /* Applies the queued index changes in key order. */
 static int
 s_index_flush (s_txn_t *t)
@@ -1331,6 +1373,10 @@ s_index_flush (s_txn_t *t)
     for (size_t i = 0; i < self->op_count && rc == 0; i++) {
         const s_index_op_t *op = &self->ops[order[i].op];
         MDB_val key = {op->key_size, self->arena + op->key_at};
+        if (key.mv_size >= 2 && self->arena[op->key_at] == 'p') {
+            rc = s_plate_op (t, op);
+            continue;
+        }
         bool fresh = !op->remove && s_get64 (op->seq) > t->seq_floor;
         if (fresh) {
             /* objects new in this transaction have seqs above every stored
@@ -1457,6 +1503,7 @@ s_claim_set (s_txn_t *t, const char *code, s_object_t *object, s_claim_t *claim,
     }
     uint8_t value_data[S_HEADER + S_MAX_CLAIMS * S_CLAIM], seq[8];
     s_put64 (seq, object->seq);
+    memcpy (object->code, code, S_CODE);
     MDB_val rec_key = {8, seq}, value = {s_object_encode (object, value_data), value_data};
     if (claim->origin == S_OWN)
         t->own_changed = true;
@@ -1500,7 +1547,8 @@ s_object_load (s_txn_t *t, const char *code)
     if (rc && rc != MDB_NOTFOUND)
         return s_lmdb_fail (t->error, rc, "claims read");
     if (rc || s_object_decode (&value, &t->store->object) ||
-        t->store->object.seq != s_get64 (rec_key.mv_data))
+        t->store->object.seq != s_get64 (rec_key.mv_data) ||
+        memcmp (t->store->object.code, code, S_CODE))
         return s_fail (t->error, YW_ESTORE, "store: object %.23s: malformed claims", code);
     return 0;
 }
@@ -3404,7 +3452,8 @@ store_snapshot_next (store_snapshot_t *snapshot, size_t max_claims, size_t max_b
     while (lmdb == 0) {
         if (snapshot->next_claim == 0) {
             if (key.mv_size != S_CODE ||
-                s_object_read (snapshot->store, snapshot->txn, &value, &snapshot->object))
+                s_object_read (snapshot->store, snapshot->txn, &value, key.mv_data,
+                               &snapshot->object))
                 return s_fail (error, YW_ESTORE, "store: snapshot: malformed object");
             memcpy (snapshot->code, key.mv_data, S_CODE);
             snapshot->code[S_CODE] = '\0';
@@ -3639,7 +3688,7 @@ store_get (store_t *self, const char *object_code, yw_record_t *record,
         rc = rc == MDB_NOTFOUND ? YW_ENOTFOUND : YW_ESTORE;
         goto done;
     }
-    if (s_object_read (self, txn, &value, object)) {
+    if (s_object_read (self, txn, &value, object_code, object)) {
         rc = YW_ESTORE;
         goto done;
     }
@@ -3691,7 +3740,8 @@ store_each_object (store_t *self, store_object_fn *fn, void *arg)
     MDB_val key, value;
     int lmdb = mdb_cursor_get (cursor, &key, &value, MDB_FIRST);
     for (; lmdb == 0; lmdb = mdb_cursor_get (cursor, &key, &value, MDB_NEXT)) {
-        if (key.mv_size != S_CODE || s_object_read (self, txn, &value, object)) {
+        if (key.mv_size != S_CODE ||
+            s_object_read (self, txn, &value, key.mv_data, object)) {
             rc = YW_ESTORE;
             break;
         }
@@ -3719,14 +3769,12 @@ store_find (store_t *self, store_index_t index, yw_kind_t kind, const char *valu
     size_t prefix_size = 0, n = value ? strlen (value) : 0;
     size_t entry_size = 0; /* 0: any length */
     switch (index) {
-        case STORE_BY_PLATE:
+        case STORE_BY_PLATE: /* table plate: plate, seq -> nothing */
             if (n == 0 || n >= YW_SHORT_SIZE)
                 return YW_EINVAL;
-            prefix[0] = 'p';
-            memcpy (prefix + 1, value, n);
-            prefix[1 + n] = '\0';
-            prefix_size = 2 + n;
-            entry_size = prefix_size;
+            memcpy (prefix, value, n);
+            prefix_size = n;
+            entry_size = n + 8;
             break;
         case STORE_BY_UNIT:
             if (n == 0 || n >= YW_USCC_SIZE)
@@ -3753,24 +3801,37 @@ store_find (store_t *self, store_index_t index, yw_kind_t kind, const char *valu
     int rc = s_read_begin (self, &txn);
     if (rc)
         return rc;
+    bool plate = index == STORE_BY_PLATE;
     MDB_cursor *cursor;
-    if (mdb_cursor_open (txn, self->idx, &cursor)) {
+    if (mdb_cursor_open (txn, plate ? self->plate : self->idx, &cursor)) {
         s_read_end (self);
         return YW_ESTORE;
     }
+    s_object_t *object = plate ? yw_malloc (sizeof *object) : NULL;
     MDB_val key = {prefix_size, prefix}, data;
     int lmdb = mdb_cursor_get (cursor, &key, &data, MDB_SET_RANGE);
     for (; lmdb == 0 && key.mv_size >= prefix_size &&
            memcmp (key.mv_data, prefix, prefix_size) == 0;
          lmdb = mdb_cursor_get (cursor, &key, &data, MDB_NEXT)) {
-        if (key.mv_size != entry_size || data.mv_size != S_INDEX_ITEM)
+        if (key.mv_size != entry_size || (!plate && data.mv_size != S_INDEX_ITEM))
             continue;
         char code[YW_OBJECT_CODE_SIZE];
-        memcpy (code, (const uint8_t *)data.mv_data + 8, S_CODE);
+        if (plate) {
+            /* the code is the seq's, in rec */
+            MDB_val seq = {8, (uint8_t *)key.mv_data + prefix_size};
+            if (s_object_read (self, txn, &seq, NULL, object)) {
+                rc = YW_ESTORE;
+                break;
+            }
+            memcpy (code, object->code, S_CODE);
+        }
+        else
+            memcpy (code, (const uint8_t *)data.mv_data + 8, S_CODE);
         code[S_CODE] = '\0';
         if ((rc = fn (arg, code)))
             break;
     }
+    free (object);
     if (lmdb && lmdb != MDB_NOTFOUND)
         rc = YW_ESTORE;
     mdb_cursor_close (cursor);
@@ -3975,6 +4036,8 @@ store_stat (store_t *self, store_stat_t *stat)
         stat->bodies = st.ms_entries;
     if (mdb_stat (txn, self->idx, &st) == 0)
         stat->index_entries = st.ms_entries;
+    if (mdb_stat (txn, self->plate, &st) == 0)
+        stat->index_entries += st.ms_entries;
     if (mdb_stat (txn, self->log, &st) == 0)
         stat->log_entries = st.ms_entries;
     if (mdb_stat (txn, self->reject, &st) == 0)
@@ -4246,7 +4309,7 @@ s_check_objects (s_check_t *c, uint64_t *expected_index)
                          code);
             break;
         }
-        if (s_object_read (self, c->txn, &value, object)) {
+        if (s_object_read (self, c->txn, &value, code, object)) {
             rc = s_fail (c->error, YW_ESTORE, "check: object %s: malformed claims", code);
             break;
         }
@@ -4283,12 +4346,21 @@ s_check_objects (s_check_t *c, uint64_t *expected_index)
         s_keys_t keys;
         s_keys_of (&c->record, &keys);
         for (size_t k = 0; k < keys.count; k++) {
-            uint8_t item[S_INDEX_ITEM];
+            uint8_t item[S_INDEX_ITEM], entry[sizeof (s_key_t) + 8];
             s_put64 (item, object->seq);
             memcpy (item + 8, code, S_CODE);
             MDB_val index_key = {keys.key[k].size, keys.key[k].data};
             MDB_val data = {S_INDEX_ITEM, item};
-            if (mdb_cursor_get (idx, &index_key, &data, MDB_GET_BOTH)) {
+            int missing;
+            if (keys.key[k].data[0] == 'p') {
+                index_key.mv_size =
+                    s_plate_key (entry, keys.key[k].data + 1, keys.key[k].size - 2u, item);
+                index_key.mv_data = entry;
+                missing = mdb_get (c->txn, self->plate, &index_key, &data);
+            }
+            else
+                missing = mdb_cursor_get (idx, &index_key, &data, MDB_GET_BOTH);
+            if (missing) {
                 char text[sizeof (s_key_t)];
                 rc = s_fail (c->error, YW_ESTORE,
                              "check: object %s: index entry '%c' \"%s\" missing", code,
@@ -4334,7 +4406,7 @@ s_check_index_extra (s_check_t *c)
         const char *why = NULL;
         if (this.size == 0 || mdb_get (c->txn, self->obj, &object_key, &value))
             why = "a missing object";
-        else if (s_object_read (self, c->txn, &value, object) || object->visible < 0)
+        else if (s_object_read (self, c->txn, &value, code, object) || object->visible < 0)
             why = "an object with no visible record";
         else if (object->seq != seq)
             why = "an object of another seq";
@@ -4357,10 +4429,59 @@ s_check_index_extra (s_check_t *c)
             goto done;
         }
     }
+    mdb_cursor_close (cursor);
+    cursor = NULL;
+    /* table plate: plate, seq */
+    if (mdb_cursor_open (c->txn, self->plate, &cursor)) {
+        s_fail (c->error, YW_ESTORE, "check: plate cursor");
+        goto done;
+    }
+    lmdb = mdb_cursor_get (cursor, &key, &data, MDB_FIRST);
+    for (; lmdb == 0; lmdb = mdb_cursor_get (cursor, &key, &data, MDB_NEXT)) {
+        s_key_t this = {.size = 0};
+        char code[YW_OBJECT_CODE_SIZE] = "?";
+        const char *why = NULL;
+        MDB_val seq = {8, (uint8_t *)key.mv_data + key.mv_size - 8}, value;
+        if (key.mv_size <= 8 || key.mv_size - 8 + 2 > sizeof this.data)
+            why = "a malformed entry";
+        else {
+            this.data[0] = 'p';
+            memcpy (this.data + 1, key.mv_data, key.mv_size - 8);
+            this.data[key.mv_size - 7] = '\0';
+            this.size = key.mv_size - 6;
+        }
+        if (!why && s_object_read (self, c->txn, &seq, NULL, object))
+            why = "a missing object";
+        else if (!why && (memcpy (code, object->code, YW_OBJECT_CODE_SIZE),
+                          object->visible < 0))
+            why = "an object with no visible record";
+        else if (!why) {
+            MDB_val object_key = {S_CODE, object->code};
+            uint8_t position[8];
+            s_put64 (position, object->claim[object->visible].body);
+            MDB_val body_key = {8, position};
+            s_keys_t keys;
+            if (mdb_get (c->txn, self->obj, &object_key, &value) || value.mv_size != 8 ||
+                memcmp (value.mv_data, seq.mv_data, 8))
+                why = "an object of another seq";
+            else if (mdb_get (c->txn, self->body, &body_key, &value) ||
+                     codec_record_decode (value.mv_data, value.mv_size, &c->record, NULL))
+                why = "an unreadable body";
+            else if (s_keys_of (&c->record, &keys), !s_keys_has (&keys, &this))
+                why = "an object whose visible record has another value";
+        }
+        if (why) {
+            char text[sizeof (s_key_t)];
+            s_fail (c->error, YW_ESTORE, "check: plate entry \"%s\" -> %s points to %s",
+                    this.size ? s_key_text (&this, text) : "?", code, why);
+            goto done;
+        }
+    }
     s_fail (c->error, YW_ESTORE, "check: index holds duplicate entries");
 done:
     free (object);
-    mdb_cursor_close (cursor);
+    if (cursor)
+        mdb_cursor_close (cursor);
     return rc;
 }
 
@@ -4387,8 +4508,10 @@ store_check (store_t *self, store_check_report_t *report, char *error)
         qsort (c->events, c->event_count, sizeof (s_event_ref_t), s_event_ref_compare);
     if ((rc = s_check_objects (c, &expected_index)))
         goto done;
-    MDB_stat st;
+    MDB_stat st, plates;
     mdb_stat (txn, self->idx, &st);
+    mdb_stat (txn, self->plate, &plates);
+    st.ms_entries += plates.ms_entries;
     report->index_entries = st.ms_entries;
     if (st.ms_entries != expected_index) {
         rc = s_check_index_extra (c);

@@ -34,8 +34,9 @@
               the end of their tables and ranges).
       rec     u64 seq -> the object's claims, one per origin node that
               reports it (DESIGN 4.4), and which one is visible:
-                u8 format (1), u8 claim count, u8 visible claim (0xff: none,
+                u8 format (2), u8 claim count, u8 visible claim (0xff: none,
                 every claim is a tombstone), u8 reserved, u64 seq (again),
+                the object code (23 bytes: what a plate entry's seq names),
                 then per claim, sorted by origin, 64 bytes:
                   u32 origin     ordinal of the origin node (table origin)
                   u32 source     ordinal of the import source that last wrote
@@ -56,7 +57,6 @@
       idx     DUPSORT|DUPFIXED: index key -> items (u64 object seq, object
               code), one per index key of the visible record of every object
               that has one:
-                'p' plate NUL                 vehicles
                 'u' unit_code NUL kind        a unit's objects of a kind
                 'r' kind region (6)           a region's objects of a kind; any
                                               region prefix is one range
@@ -66,6 +66,12 @@
               and applies them sorted, at the end. VIN and certificate number
               are natural keys of the object code (codebook/objcode.h), so
               lookups by them derive the code.
+      plate   plate bytes, u64 object seq -> nothing: the plates of the
+              visible records of vehicles (several objects may share one).
+              Plates are random keys, so this table is rewritten in part at
+              every commit, like obj: its entries are kept small (no object
+              code, which rec has; no DUPSORT node). A plate's objects are
+              the entries of exactly its length + 8 under it, in seq order.
       src     DUPSORT|DUPFIXED: u32 source, u8 kind -> items (u64 object
               seq, object code): the objects an import source wrote. An item
               is added only when a source first writes an object (new, or
@@ -165,7 +171,7 @@ typedef struct _store_t store_t;
 /* Size of every `error` buffer the store writes a message into. */
 #define STORE_ERROR_SIZE 256
 
-#define STORE_SCHEMA 3                          /* format of the tables above */
+#define STORE_SCHEMA 4                          /* format of the tables above */
 #define STORE_DEFAULT_MAP ((size_t)8 << 30)    /* initial map size */
 #define STORE_DEFAULT_MAP_MAX ((size_t)1 << 40) /* the map never grows past */
 

@@ -1680,6 +1680,30 @@ s_add_index_entry (MDB_txn *txn, MDB_env *env)
 }
 
 static void
+s_drop_plate_entry (MDB_txn *txn, MDB_env *env)
+{
+    MDB_dbi plate;
+    assert_int_equal (mdb_dbi_open (txn, "plate", 0, &plate), 0);
+    MDB_cursor *cursor;
+    assert_int_equal (mdb_cursor_open (txn, plate, &cursor), 0);
+    MDB_val key, data;
+    assert_int_equal (mdb_cursor_get (cursor, &key, &data, MDB_FIRST), 0);
+    assert_int_equal (mdb_cursor_del (cursor, 0), 0);
+    mdb_cursor_close (cursor);
+}
+
+static void
+s_add_plate_entry (MDB_txn *txn, MDB_env *env)
+{
+    MDB_dbi plate;
+    assert_int_equal (mdb_dbi_open (txn, "plate", 0, &plate), 0);
+    /* plate 鲁A99999, seq 1: no object has it */
+    static const char entry[] = "鲁A99999\0\0\0\0\0\0\0\1";
+    MDB_val key = {sizeof entry - 1, (void *)entry}, data = {0, NULL};
+    assert_int_equal (mdb_put (txn, plate, &key, &data, 0), 0);
+}
+
+static void
 s_drop_body (MDB_txn *txn, MDB_env *env)
 {
     MDB_dbi body;
@@ -1712,6 +1736,8 @@ test_check_finds_damage (void **state)
     } cases[] = {
         {s_drop_index_entry, "missing"},
         {s_add_index_entry, "points to a missing object"},
+        {s_drop_plate_entry, "index entry 'p'"},
+        {s_add_plate_entry, "plate entry \"鲁A99999\" -> ? points to a missing object"},
         {s_drop_body, "is missing"},
         {s_drop_log_entry, "log seq 3 follows 1"},
     };
