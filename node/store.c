@@ -4378,6 +4378,23 @@ s_check_objects (s_check_t *c, uint64_t *expected_index)
     return rc;
 }
 
+/* Why index key `this` is not one of the keys of object's visible record
+   (NULL: it is). */
+static const char *
+s_check_entry (s_check_t *c, const s_object_t *object, const s_key_t *this)
+{
+    uint8_t position[8];
+    s_put64 (position, object->claim[object->visible].body);
+    MDB_val body_key = {8, position}, value;
+    s_keys_t keys;
+    if (mdb_get (c->txn, c->self->body, &body_key, &value) ||
+        codec_record_decode (value.mv_data, value.mv_size, &c->record, NULL))
+        return "an unreadable body";
+    s_keys_of (&c->record, &keys);
+    return s_keys_has (&keys, this) ? NULL
+                                    : "an object whose visible record has another value";
+}
+
 /* When the index holds more entries than the visible records account for:
    finds one that points nowhere it should. */
 static int
@@ -4410,17 +4427,8 @@ s_check_index_extra (s_check_t *c)
             why = "an object with no visible record";
         else if (object->seq != seq)
             why = "an object of another seq";
-        else {
-            uint8_t position[8];
-            s_put64 (position, object->claim[object->visible].body);
-            MDB_val body_key = {8, position};
-            s_keys_t keys;
-            if (mdb_get (c->txn, self->body, &body_key, &value) ||
-                codec_record_decode (value.mv_data, value.mv_size, &c->record, NULL))
-                why = "an unreadable body";
-            else if (s_keys_of (&c->record, &keys), !s_keys_has (&keys, &this))
-                why = "an object whose visible record has another value";
-        }
+        else
+            why = s_check_entry (c, object, &this);
         if (why) {
             char text[sizeof (s_key_t)];
             s_fail (c->error, YW_ESTORE,
@@ -4457,18 +4465,11 @@ s_check_index_extra (s_check_t *c)
             why = "an object with no visible record";
         else if (!why) {
             MDB_val object_key = {S_CODE, object->code};
-            uint8_t position[8];
-            s_put64 (position, object->claim[object->visible].body);
-            MDB_val body_key = {8, position};
-            s_keys_t keys;
             if (mdb_get (c->txn, self->obj, &object_key, &value) || value.mv_size != 8 ||
                 memcmp (value.mv_data, seq.mv_data, 8))
                 why = "an object of another seq";
-            else if (mdb_get (c->txn, self->body, &body_key, &value) ||
-                     codec_record_decode (value.mv_data, value.mv_size, &c->record, NULL))
-                why = "an unreadable body";
-            else if (s_keys_of (&c->record, &keys), !s_keys_has (&keys, &this))
-                why = "an object whose visible record has another value";
+            else
+                why = s_check_entry (c, object, &this);
         }
         if (why) {
             char text[sizeof (s_key_t)];

@@ -1653,17 +1653,24 @@ s_raw (const char *dir, void (*fn) (MDB_txn *txn, MDB_env *env))
     mdb_env_close (env);
 }
 
+/* Deletes the first (or last) entry of a table. */
+static void
+s_drop_entry (MDB_txn *txn, const char *table, unsigned flags, MDB_cursor_op where)
+{
+    MDB_dbi dbi;
+    assert_int_equal (mdb_dbi_open (txn, table, flags, &dbi), 0);
+    MDB_cursor *cursor;
+    assert_int_equal (mdb_cursor_open (txn, dbi, &cursor), 0);
+    MDB_val key, data;
+    assert_int_equal (mdb_cursor_get (cursor, &key, &data, where), 0);
+    assert_int_equal (mdb_cursor_del (cursor, 0), 0);
+    mdb_cursor_close (cursor);
+}
+
 static void
 s_drop_index_entry (MDB_txn *txn, MDB_env *env)
 {
-    MDB_dbi idx;
-    assert_int_equal (mdb_dbi_open (txn, "idx", MDB_DUPSORT | MDB_DUPFIXED, &idx), 0);
-    MDB_cursor *cursor;
-    assert_int_equal (mdb_cursor_open (txn, idx, &cursor), 0);
-    MDB_val key, data;
-    assert_int_equal (mdb_cursor_get (cursor, &key, &data, MDB_LAST), 0);
-    assert_int_equal (mdb_cursor_del (cursor, 0), 0);
-    mdb_cursor_close (cursor);
+    s_drop_entry (txn, "idx", MDB_DUPSORT | MDB_DUPFIXED, MDB_LAST);
 }
 
 static void
@@ -1682,14 +1689,7 @@ s_add_index_entry (MDB_txn *txn, MDB_env *env)
 static void
 s_drop_plate_entry (MDB_txn *txn, MDB_env *env)
 {
-    MDB_dbi plate;
-    assert_int_equal (mdb_dbi_open (txn, "plate", 0, &plate), 0);
-    MDB_cursor *cursor;
-    assert_int_equal (mdb_cursor_open (txn, plate, &cursor), 0);
-    MDB_val key, data;
-    assert_int_equal (mdb_cursor_get (cursor, &key, &data, MDB_FIRST), 0);
-    assert_int_equal (mdb_cursor_del (cursor, 0), 0);
-    mdb_cursor_close (cursor);
+    s_drop_entry (txn, "plate", 0, MDB_FIRST);
 }
 
 static void
@@ -1706,14 +1706,7 @@ s_add_plate_entry (MDB_txn *txn, MDB_env *env)
 static void
 s_drop_body (MDB_txn *txn, MDB_env *env)
 {
-    MDB_dbi body;
-    assert_int_equal (mdb_dbi_open (txn, "body", 0, &body), 0);
-    MDB_cursor *cursor;
-    assert_int_equal (mdb_cursor_open (txn, body, &cursor), 0);
-    MDB_val key, data;
-    assert_int_equal (mdb_cursor_get (cursor, &key, &data, MDB_FIRST), 0);
-    assert_int_equal (mdb_cursor_del (cursor, 0), 0);
-    mdb_cursor_close (cursor);
+    s_drop_entry (txn, "body", 0, MDB_FIRST);
 }
 
 static void
