@@ -384,6 +384,16 @@ s_keys_has (const s_keys_t *keys, const s_key_t *key)
 
 /* ---------------------------------------------------------- environment */
 
+/* A store of another schema than this program's. */
+static int
+s_schema_fail (const store_t *self, uint64_t schema, char *error)
+{
+    return s_fail (error, YW_ECONFIG,
+                   "store %s has schema %llu, this program reads schema %d: move the "
+                   "store away and import again (deploy/README.md, Upgrading)",
+                   self->dir, (unsigned long long)schema, STORE_SCHEMA);
+}
+
 static int
 s_env_open (store_t *self, char *error)
 {
@@ -432,6 +442,17 @@ s_env_open (store_t *self, char *error)
         {"batch", offsetof (store_t, batch), 0, false},
         {"chunk", offsetof (store_t, chunk), 0, true},
     };
+    /* a store of another schema is said so before a table it lacks is
+       created (or found missing by a reader): it is left as it was */
+    MDB_dbi meta;
+    MDB_val schema_key = {9, "yw.schema"}, schema;
+    if (mdb_dbi_open (txn, "meta", 0, &meta) == 0 &&
+        mdb_get (txn, meta, &schema_key, &schema) == 0 && schema.mv_size == 8 &&
+        s_get64 (schema.mv_data) != STORE_SCHEMA) {
+        uint64_t found = s_get64 (schema.mv_data);
+        mdb_txn_abort (txn);
+        return s_schema_fail (self, found, error);
+    }
     for (size_t i = 0; i < sizeof tables / sizeof tables[0]; i++) {
         MDB_dbi *dbi = (MDB_dbi *)((char *)self + tables[i].offset);
         rc = mdb_dbi_open (txn, tables[i].name,
@@ -738,10 +759,7 @@ s_open_state (store_t *self, const char *node_id, char *error)
             goto lmdb_failed;
         if (schema != STORE_SCHEMA) {
             mdb_txn_abort (txn);
-            return s_fail (error, YW_ECONFIG,
-                           "store %s has schema %llu, this program reads schema %d: move "
-                           "the store away and import again",
-                           self->dir, (unsigned long long)schema, STORE_SCHEMA);
+            return s_schema_fail (self, schema, error);
         }
     }
     s_origin_cache (self, S_OWN, self->node_id, strlen (self->node_id));

@@ -1719,6 +1719,53 @@ s_drop_log_entry (MDB_txn *txn, MDB_env *env)
     assert_int_equal (mdb_del (txn, log, &key, NULL), 0);
 }
 
+/* An older store: schema 3, which had no table plate. */
+static void
+s_make_schema_3 (MDB_txn *txn, MDB_env *env)
+{
+    MDB_dbi meta, plate;
+    assert_int_equal (mdb_dbi_open (txn, "meta", 0, &meta), 0);
+    uint8_t three[8] = {0, 0, 0, 0, 0, 0, 0, 3};
+    MDB_val key = {9, (void *)"yw.schema"}, value = {8, three};
+    assert_int_equal (mdb_put (txn, meta, &key, &value, 0), 0);
+    assert_int_equal (mdb_dbi_open (txn, "plate", 0, &plate), 0);
+    assert_int_equal (mdb_drop (txn, plate, 1), 0);
+}
+
+static void
+s_has_plate (MDB_txn *txn, MDB_env *env)
+{
+    MDB_dbi plate;
+    assert_int_equal (mdb_dbi_open (txn, "plate", 0, &plate), MDB_NOTFOUND);
+}
+
+/* A store of another schema is refused by writers and readers alike, with
+   the schema named, and left as it was. */
+static void
+test_other_schema (void **state)
+{
+    fixture_t *f = *state;
+    yw_record_t *records = s_vehicles (0, 10, 0);
+    s_ingest (f->store, "s", YW_KIND_VEHICLE, records, 10, false, true, 1);
+    free (records);
+    store_destroy (&f->store);
+    s_raw (f->dir, s_make_schema_3);
+    store_options_t options[] = {{.dir = f->dir, .node_id = "370102"},
+                                 {.dir = f->dir, .read_only = true}};
+    for (size_t i = 0; i < 2; i++) {
+        char error[STORE_ERROR_SIZE] = "";
+        store_t *store = NULL;
+        assert_int_equal (store_open (&options[i], &store, error), YW_ECONFIG);
+        assert_null (store);
+        char expected[64];
+        snprintf (expected, sizeof expected, "has schema 3, this program reads schema %d",
+                  STORE_SCHEMA);
+        if (!strstr (error, expected))
+            fail_msg ("open %zu: \"%s\"", i, error);
+    }
+    s_raw (f->dir, s_has_plate); /* not created by the refused writer */
+}
+
 static void
 test_check_finds_damage (void **state)
 {
@@ -2140,6 +2187,7 @@ main (void)
         cmocka_unit_test_setup_teardown (test_chunk_rejections_only, s_setup, s_teardown),
         cmocka_unit_test_setup_teardown (test_reopen_preserves_state, s_setup, s_teardown),
         cmocka_unit_test_setup_teardown (test_locked, s_setup, s_teardown),
+        cmocka_unit_test_setup_teardown (test_other_schema, s_setup, s_teardown),
         cmocka_unit_test_setup_teardown (test_read_only, s_setup, s_teardown),
         cmocka_unit_test_setup_teardown (test_indexes_follow_changes, s_setup, s_teardown),
         cmocka_unit_test_setup_teardown (test_meta, s_setup, s_teardown),
