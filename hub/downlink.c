@@ -605,8 +605,10 @@ s_on_snapshot_end (downlink_t *self, s_session_t *s, const linkmsg_snapshot_end_
     char name[32 + YW_NODE_ID_SIZE];
     s_log_id_name (name, sizeof name, s->config.id);
     if (store_meta_set_u64 (self->store, name, s->log_id, error))
-        s_log (self, "child %s: cannot record its log id: %s (the next HELLO asks for a "
-               "snapshot again)", s->config.id, error);
+        s_log (self,
+               "child %s: cannot record its log id: %s (the next HELLO asks for a "
+               "snapshot again)",
+               s->config.id, error);
     s_log (self,
            "child %s: snapshot applied (%llu claims: %llu accepted, %llu stale, %llu "
            "rejected); link at %llu",

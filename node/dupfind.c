@@ -6,6 +6,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "heap.h"
 #include "yw.h"
 
 typedef struct {
@@ -181,40 +182,10 @@ s_run_peek (s_run_t *run)
 
 /* True if run a's head sorts before run b's (both have one). */
 static bool
-s_run_less (s_run_t *runs, size_t a, size_t b)
+s_run_less (void *arg, size_t a, size_t b)
 {
+    s_run_t *runs = arg;
     return s_compare (s_run_peek (&runs[a]), s_run_peek (&runs[b])) < 0;
-}
-
-static void
-s_heap_down (s_run_t *runs, size_t *heap, size_t size, size_t i)
-{
-    for (;;) {
-        size_t least = i, left = 2 * i + 1, right = left + 1;
-        if (left < size && s_run_less (runs, heap[left], heap[least]))
-            least = left;
-        if (right < size && s_run_less (runs, heap[right], heap[least]))
-            least = right;
-        if (least == i)
-            return;
-        size_t swap = heap[i];
-        heap[i] = heap[least];
-        heap[least] = swap;
-        i = least;
-    }
-}
-
-static void
-s_heap_push (s_run_t *runs, size_t *heap, size_t *size, size_t run)
-{
-    size_t i = (*size)++;
-    heap[i] = run;
-    while (i > 0 && s_run_less (runs, heap[i], heap[(i - 1) / 2])) {
-        size_t parent = (i - 1) / 2;
-        heap[i] = heap[parent];
-        heap[parent] = run;
-        i = parent;
-    }
 }
 
 int64_t
@@ -250,7 +221,7 @@ dupfind_finish (dupfind_t *self, dupfind_fn *report, void *arg)
     for (size_t r = 0; r < self->run_count; r++) {
         self->runs[r].buffer = yw_malloc (S_RUN_BUFFER * sizeof (s_entry_t));
         if (s_run_peek (&self->runs[r]))
-            s_heap_push (self->runs, heap, &heap_size, r);
+            heap_push (heap, &heap_size, r, s_run_less, self->runs);
     }
     while (heap_size) {
         s_run_t *best = &self->runs[heap[0]];
@@ -267,7 +238,7 @@ dupfind_finish (dupfind_t *self, dupfind_fn *report, void *arg)
         best->next++;
         if (!s_run_peek (best))
             heap[0] = heap[--heap_size]; /* run done (or its read failed) */
-        s_heap_down (self->runs, heap, heap_size, 0);
+        heap_down (heap, heap_size, 0, s_run_less, self->runs);
     }
     free (heap);
     int64_t rc = repeats;

@@ -19,12 +19,13 @@
 
 #include "batch.h"
 #include "codec.h"
+#include "heap.h"
 #include "hlc.h"
 #include "yw.h"
 
 #define S_CODE (YW_OBJECT_CODE_SIZE - 1) /* 23 */
-#define S_HEADER (12 + S_CODE) /* of a rec value: format .. seq, object code */
-#define S_INDEX_ITEM (8 + S_CODE) /* an index item: object seq, object code */
+#define S_HEADER (12 + S_CODE)           /* of a rec value: format .. seq, object code */
+#define S_INDEX_ITEM (8 + S_CODE)        /* an index item: object seq, object code */
 #define S_CLAIM 64
 #define S_MAX_CLAIMS 255
 #define S_NO_VISIBLE 0xff
@@ -52,8 +53,8 @@ typedef struct {
 typedef struct {
     unsigned count;
     char code[S_CODE + 1]; /* the object code (rec keeps it for the seq's owner) */
-    uint64_t seq; /* the object's number here, from when it was first claimed */
-    int visible;  /* index of the visible claim, or -1 */
+    uint64_t seq;          /* the object's number here, from when it was first claimed */
+    int visible;           /* index of the visible claim, or -1 */
     s_claim_t claim[S_MAX_CLAIMS];
 } s_object_t;
 
@@ -867,8 +868,8 @@ store_node_id (const store_t *self)
 typedef struct {
     store_t *store;
     MDB_txn *txn;
-    MDB_cursor *obj_cur;  /* cursors used in key order: LMDB finds the next */
-    MDB_cursor *rec_cur;  /* key on the page it is on, without a descent */
+    MDB_cursor *obj_cur; /* cursors used in key order: LMDB finds the next */
+    MDB_cursor *rec_cur; /* key on the page it is on, without a descent */
     MDB_cursor *body_cur;
     MDB_cursor *src_cur;
     MDB_cursor *idx_cur;
@@ -1859,27 +1860,6 @@ s_run_append (s_txn_t *t, s_run_t *run, const char *const *codes, size_t count)
     return 0;
 }
 
-/* Min-heaps of indexes, for the k-way merges: restores the heap's order
-   from `at` down; less (arg, x, y) says whether index x's item comes first. */
-static void
-s_heap_down (size_t *heap, size_t size, size_t at,
-             bool (*less) (const void *arg, size_t x, size_t y), const void *arg)
-{
-    for (;;) {
-        size_t least = at, left = 2 * at + 1, right = left + 1;
-        if (left < size && less (arg, heap[left], heap[least]))
-            least = left;
-        if (right < size && less (arg, heap[right], heap[least]))
-            least = right;
-        if (least == at)
-            return;
-        size_t swap = heap[at];
-        heap[at] = heap[least];
-        heap[least] = swap;
-        at = least;
-    }
-}
-
 /* k-way merge of a spill file's sorted blocks, each read through a small
    buffer: the items in object-code order, without repeats. An item is an
    object code, maybe followed by more (the src table's object seq). */
@@ -1908,7 +1888,7 @@ s_block_head (const s_merge_t *m, size_t block)
 }
 
 static bool
-s_block_less (const void *arg, size_t x, size_t y)
+s_block_less (void *arg, size_t x, size_t y)
 {
     const s_merge_t *m = arg;
     return memcmp (s_block_head (m, x), s_block_head (m, y), S_CODE) < 0;
@@ -1966,8 +1946,7 @@ s_merge_open (s_merge_t *m, int fd, uint64_t length, size_t item)
         if (rc > 0)
             m->heap[m->heap_size++] = i;
     }
-    for (size_t i = m->heap_size / 2; i-- > 0;)
-        s_heap_down (m->heap, m->heap_size, i, s_block_less, m);
+    heap_build (m->heap, m->heap_size, s_block_less, m);
     return 0;
 }
 
@@ -1986,7 +1965,7 @@ s_merge_next (s_merge_t *m, uint8_t *out)
             return -1;
         if (rc == 0)
             m->heap[0] = m->heap[--m->heap_size];
-        s_heap_down (m->heap, m->heap_size, 0, s_block_less, m);
+        heap_down (m->heap, m->heap_size, 0, s_block_less, m);
         if (m->has_last && memcmp (out, m->last, S_CODE) == 0)
             continue;
         memcpy (m->last, out, S_CODE);
@@ -2569,7 +2548,7 @@ s_chunk_list_head (const s_chunk_list_t *list)
 }
 
 static bool
-s_chunk_list_less (const void *arg, size_t x, size_t y)
+s_chunk_list_less (void *arg, size_t x, size_t y)
 {
     const s_chunk_list_t *lists = arg;
     return memcmp (s_chunk_list_head (&lists[x]), s_chunk_list_head (&lists[y]), S_CODE) <
@@ -2616,8 +2595,7 @@ s_chunks_settle (s_txn_t *t, uint32_t source, yw_kind_t kind)
     size_t *heap = yw_malloc ((count ? count : 1) * sizeof *heap), size = count;
     for (size_t i = 0; i < count; i++)
         heap[i] = i;
-    for (size_t i = size / 2; i-- > 0;)
-        s_heap_down (heap, size, i, s_chunk_list_less, lists);
+    heap_build (heap, size, s_chunk_list_less, lists);
     /* the lists that hold the current object, and whether their contents differ */
     size_t *group = yw_malloc ((count ? count : 1) * sizeof *group), members = 0;
     uint8_t code[S_CODE], hash[S_CHUNK_ITEM - S_CODE];
@@ -2642,7 +2620,7 @@ s_chunks_settle (s_txn_t *t, uint32_t source, yw_kind_t kind)
             group[members++] = top;
         if (++lists[top].at == lists[top].count)
             heap[0] = heap[--size];
-        s_heap_down (heap, size, 0, s_chunk_list_less, lists);
+        heap_down (heap, size, 0, s_chunk_list_less, lists);
     }
     free (group);
     free (heap);
@@ -4475,19 +4453,19 @@ s_check_index_extra (s_check_t *c)
             memcpy (this.data + 1, key.mv_data, key.mv_size - 8);
             this.data[key.mv_size - 7] = '\0';
             this.size = key.mv_size - 6;
-        }
-        if (!why && s_object_read (self, c->txn, &seq, NULL, object))
-            why = "a missing object";
-        else if (!why && (memcpy (code, object->code, YW_OBJECT_CODE_SIZE),
-                          object->visible < 0))
-            why = "an object with no visible record";
-        else if (!why) {
             MDB_val object_key = {S_CODE, object->code};
-            if (mdb_get (c->txn, self->obj, &object_key, &value) || value.mv_size != 8 ||
-                memcmp (value.mv_data, seq.mv_data, 8))
-                why = "an object of another seq";
-            else
-                why = s_check_entry (c, object, &this);
+            if (s_object_read (self, c->txn, &seq, NULL, object))
+                why = "a missing object";
+            else {
+                memcpy (code, object->code, sizeof code);
+                if (object->visible < 0)
+                    why = "an object with no visible record";
+                else if (mdb_get (c->txn, self->obj, &object_key, &value) ||
+                         value.mv_size != 8 || memcmp (value.mv_data, seq.mv_data, 8))
+                    why = "an object of another seq";
+                else
+                    why = s_check_entry (c, object, &this);
+            }
         }
         if (why) {
             char text[sizeof (s_key_t)];

@@ -9,15 +9,7 @@
 # objects of known chunks as present; an object written twice with other
 # content in one run is not answered from an earlier chunk.
 set -euo pipefail
-build=${YW_BUILD_DIR:?} source=${YW_SOURCE_DIR:?}
-yiwang=$build/node/yiwang node_bin=$build/node/yiwang-node
-py=/usr/bin/python3; [[ -x $py ]] || py=python3
-tmp=$(mktemp -d)
-pids=()
-cleanup() { for p in "${pids[@]}"; do kill -9 "$p" 2>/dev/null || true; done; [[ -n ${KEEP:-} ]] || rm -rf "$tmp"; }
-trap cleanup EXIT
-fail() { echo "FAIL: $*" >&2; exit 1; }
-field() { "$py" -c "import json,sys; print(json.load(open(sys.argv[1]))[sys.argv[2]])" "$1" "$2"; }
+source "$(dirname "$0")/node_lib.sh"
 
 rows=12000 # three chunks of at most 5000 rows
 gen() { "$py" "$source/tools/gen_sample.py" --kind vehicle --region 370102 --rows $rows \

@@ -6,15 +6,7 @@
 # log, a --full re-import turns the missing cars into deleted lines, summary
 # counts what check accepted, and the exit statuses of DESIGN 9.
 set -euo pipefail
-build=${YW_BUILD_DIR:?} source=${YW_SOURCE_DIR:?}
-yiwang=$build/node/yiwang node_bin=$build/node/yiwang-node
-py=/usr/bin/python3; [[ -x $py ]] || py=python3
-tmp=$(mktemp -d)
-pids=()
-cleanup() { for p in "${pids[@]}"; do kill -9 "$p" 2>/dev/null || true; done; rm -rf "$tmp"; }
-trap cleanup EXIT
-fail() { echo "FAIL: $*" >&2; exit 1; }
-field() { "$py" -c "import json,sys; print(json.load(open(sys.argv[1]))[sys.argv[2]])" "$1" "$2"; }
+source "$(dirname "$0")/node_lib.sh"
 
 gen="$py $source/tools/gen_sample.py --region 370102 --bad-rate 0.03"
 $gen --kind vehicle --rows 800 --seed 5 --out "$tmp/v0.csv"

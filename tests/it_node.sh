@@ -5,15 +5,7 @@
 # rejections, the outbound log, a locked store, a bad config, a garbage
 # frame, and a clean SIGTERM.
 set -euo pipefail
-build=${YW_BUILD_DIR:?} source=${YW_SOURCE_DIR:?}
-yiwang=$build/node/yiwang node_bin=$build/node/yiwang-node
-py=/usr/bin/python3; [[ -x $py ]] || py=python3
-tmp=$(mktemp -d)
-pids=()
-cleanup() { for p in "${pids[@]}"; do kill -9 "$p" 2>/dev/null || true; done; rm -rf "$tmp"; }
-trap cleanup EXIT
-fail() { echo "FAIL: $*" >&2; exit 1; }
-field() { "$py" -c "import json,sys; print(json.load(open(sys.argv[1]))[sys.argv[2]])" "$1" "$2"; }
+source "$(dirname "$0")/node_lib.sh"
 
 gen() { "$py" "$source/tools/gen_sample.py" --kind vehicle --region 370102 --rows 3000 \
           --bad-rate 0.02 --seed 11 --format csv --encoding gb18030 "$@"; }

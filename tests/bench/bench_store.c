@@ -251,7 +251,8 @@ s_apply (store_t *node, const char *dir, long rows)
     double start = bench_now (), cpu_start = s_cpu ();
     int rc = 0;
     for (size_t first = 0; first < log.count && rc == 0; first += S_APPLY_ROUND) {
-        size_t count = log.count - first < S_APPLY_ROUND ? log.count - first : S_APPLY_ROUND;
+        size_t count =
+            log.count - first < S_APPLY_ROUND ? log.count - first : S_APPLY_ROUND;
         for (size_t i = 0; i < count; i++)
             remote[i] = (store_remote_t){.data = log.data[first + i],
                                          .size = log.size[first + i],
