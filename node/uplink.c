@@ -26,6 +26,8 @@
 #define S_CHUNK_CLAIMS 4096      /* claims per snapshot chunk */
 #define S_CHUNK_BYTES (4u << 20) /* ... and bytes */
 #define S_REJECTIONS_LOGGED 20   /* rejected events logged per minute */
+#define S_CONNECT_WAIT_MS 200    /* at start, for the connection before the first HELLO */
+#define S_HELLO_NONCES 8         /* the latest HELLOs of an attempt a WELCOME may answer */
 
 typedef struct {
     uint64_t seq;  /* acknowledged up to here ... */
@@ -44,7 +46,12 @@ struct _uplink_t {
     uplink_state_t state;
     int64_t state_since;
     int64_t stall_ms; /* STALLED: how long */
-    uint64_t nonce;   /* of the HELLO in force */
+    /* the nonces of the HELLOs sent since the uplink last went to HELLO (the
+       latest S_HELLO_NONCES, in a ring): a WELCOME to any of them is taken,
+       because a parent or a loop busy for longer than the retry interval
+       answers, or reads the answer, after the next HELLO has gone */
+    uint64_t nonces[S_HELLO_NONCES];
+    unsigned nonce_count;
     int64_t hello_sent;
     int64_t last_recv;
     int64_t last_ping;
@@ -193,7 +200,10 @@ s_send_hello (uplink_t *self)
 {
     s_snapshot_drop (self);
     s_refresh_log (self);
-    self->nonce = s_random64 ();
+    if (self->state != UPLINK_HELLO)
+        self->nonce_count = 0;
+    uint64_t nonce = s_random64 ();
+    self->nonces[self->nonce_count++ % S_HELLO_NONCES] = nonce;
     memset (&self->msg.hello, 0, sizeof self->msg.hello);
     self->msg.type = LINKMSG_HELLO;
     linkmsg_hello_t *hello = &self->msg.hello;
@@ -202,7 +212,7 @@ s_send_hello (uplink_t *self)
     snprintf (hello->jurisdiction, sizeof hello->jurisdiction, "%s", self->jurisdiction);
     hello->log_first = self->log_first;
     hello->log_last = self->log_last;
-    hello->nonce = self->nonce;
+    hello->nonce = nonce;
     hello->log_id = self->log_id;
     s_send (self, &self->msg); /* not connected yet: the retry timer sends it again */
     self->hello_sent = s_now ();
@@ -476,11 +486,22 @@ s_stream_from (uplink_t *self, uint64_t next_expected)
     s_send_batches (self);
 }
 
+/* Whether a WELCOME answers a HELLO of the attempt under way. */
+static bool
+s_hello_answered (const uplink_t *self, uint64_t nonce)
+{
+    unsigned kept = self->nonce_count < S_HELLO_NONCES ? self->nonce_count : S_HELLO_NONCES;
+    for (unsigned i = 0; i < kept; i++)
+        if (self->nonces[i] == nonce)
+            return true;
+    return false;
+}
+
 static void
 s_on_welcome (uplink_t *self, const linkmsg_welcome_t *welcome)
 {
-    if (self->state != UPLINK_HELLO || welcome->nonce != self->nonce)
-        return; /* an answer to an earlier HELLO */
+    if (self->state != UPLINK_HELLO || !s_hello_answered (self, welcome->nonce))
+        return; /* an answer to a HELLO of an earlier attempt */
     if (welcome->protocol != LINK_PROTOCOL_VERSION) {
         s_log (self, "parent %s speaks link protocol %u, not %d: stalled", welcome->node_id,
                welcome->protocol, LINK_PROTOCOL_VERSION);
@@ -733,6 +754,12 @@ uplink_new (void *context, store_t *store, const uplink_options_t *options,
     self->last_recv = self->last_progress = self->last_prune = now;
     self->state = UPLINK_HELLO;
     self->state_since = now;
+    /* the first HELLO as soon as the connection is up (a parent on this
+       network answers within milliseconds): a HELLO sent before it is
+       dropped (ZMQ_IMMEDIATE), and the retry would wait for the loop, which
+       on a hub may be busy with a child's group commit for a second */
+    zmq_pollitem_t item = {self->socket, 0, ZMQ_POLLOUT, 0};
+    zmq_poll (&item, 1, S_CONNECT_WAIT_MS);
     s_send_hello (self);
     *uplink_p = self;
     return 0;

@@ -323,6 +323,53 @@ test_stream_and_prune (void **state)
     assert_true (s_same (f->county, f->city));
 }
 
+/* Waits until a socket has a message to read (fails after 10 s). */
+static void
+s_wait_readable (void *socket)
+{
+    zmq_pollitem_t item = {socket, 0, ZMQ_POLLIN, 0};
+    double deadline = s_now () + 10;
+    while (zmq_poll (&item, 1, 10) <= 0)
+        if (s_now () > deadline)
+            fail_msg ("timed out waiting for a message");
+}
+
+/* The WELCOME comes after the uplink has sent its next HELLO (the parent,
+   or the child's own loop, was busy for longer than the retry interval):
+   it is taken. Only the latest nonce was taken before, and a city hub whose
+   group commits take a second sent a new HELLO after each commit and
+   dropped the answer to the one before, so the link never started while
+   the city had work. */
+static void
+test_welcome_to_an_earlier_hello (void **state)
+{
+    fixture_t *f = *state;
+    s_ingest (f->county, 0, 100, 0);
+    f->uplink = s_uplink (f, f->county, "county-370102", f->endpoint, 0);
+    /* the parent's first HELLO (the first may go before the connection is
+       up, and is then not sent at all) */
+    zmq_pollitem_t item = {downlink_socket (f->downlink), 0, ZMQ_POLLIN, 0};
+    double deadline = s_now () + 10;
+    while (zmq_poll (&item, 1, 10) <= 0) {
+        if (s_now () > deadline)
+            fail_msg ("no HELLO reached the parent");
+        uplink_tick (f->uplink);
+    }
+    downlink_on_readable (f->downlink); /* WELCOME */
+    s_wait_readable (uplink_socket (f->uplink));
+    /* the answer waits while the retry interval (250 ms) passes */
+    usleep (300 * 1000);
+    uplink_tick (f->uplink);
+    uplink_status_t status;
+    uplink_status (f->uplink, &status);
+    assert_int_equal (status.state, UPLINK_HELLO);
+    assert_true (status.hellos >= 2);
+    uplink_on_readable (f->uplink);
+    assert_int_equal (s_state (f->uplink), UPLINK_STREAMING);
+    S_RUN_UNTIL (f, 20, s_acked (f->uplink) == 1);
+    assert_true (s_same (f->county, f->city));
+}
+
 /* With a retention window, acknowledged entries stay until it has passed. */
 static void
 test_retention (void **state)
@@ -451,6 +498,8 @@ main (void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown (test_stream_and_prune, s_setup, s_teardown),
         cmocka_unit_test_setup_teardown (test_retention, s_setup, s_teardown),
+        cmocka_unit_test_setup_teardown (test_welcome_to_an_earlier_hello, s_setup,
+                                         s_teardown),
         cmocka_unit_test_setup_teardown (test_resume_after_parent_restart, s_setup,
                                          s_teardown),
         cmocka_unit_test_setup_teardown (test_snapshot_to_new_parent, s_setup, s_teardown),

@@ -22,6 +22,7 @@ void bench_figure (const char *name, double value, const char *unit);
 
 /* A line of /proc/PID/status ("VmHWM", "RssAnon"), in KiB; -1 if absent. */
 long bench_status_kb (pid_t pid, const char *name);
+double bench_cpu_seconds (pid_t pid);
 
 /* Generates (once) a sample file with tools/gen_sample.py; path receives it. */
 int bench_generate (const bench_context_t *context, const char *kind, long rows,

@@ -29,6 +29,7 @@ typedef struct {
     char log[640];
     long anon_peak; /* KiB */
     long hwm;       /* KiB, last seen */
+    double cpu;     /* CPU seconds, last seen */
 } s_process_t;
 
 static void
@@ -42,6 +43,9 @@ s_sample (s_process_t *process)
         process->anon_peak = anon;
     if (hwm > 0)
         process->hwm = hwm;
+    double cpu = bench_cpu_seconds (process->pid);
+    if (cpu >= 0)
+        process->cpu = cpu;
 }
 
 /* Starts a node or hub (argv after the binary), stderr to its log; waits
@@ -240,6 +244,8 @@ bench_replication (const bench_context_t *context)
         }
     }
     double seconds = bench_now () - start;
+    for (int i = 0; i < 3; i++)
+        s_sample (all[i]);
     bench_figure ("replication_rate", (double)objects / seconds, "records/s");
     printf ("replication_seconds\t%.2f\ts\n", seconds);
     rc = 0;
@@ -269,6 +275,8 @@ done:
             bench_figure (name, (double)all[i]->hwm, "KiB");
             snprintf (name, sizeof name, "replication_%s_peak_anon", who[i]);
             bench_figure (name, (double)all[i]->anon_peak, "KiB");
+            snprintf (name, sizeof name, "replication_%s_cpu", who[i]);
+            printf ("%s\t%.2f\ts\n", name, all[i]->cpu);
         }
         fflush (stdout);
     }

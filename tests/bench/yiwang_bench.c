@@ -40,6 +40,28 @@ bench_peak_rss_kb (void)
     return usage.ru_maxrss;
 }
 
+/* The CPU seconds (user + system) a live process has used so far. */
+double
+bench_cpu_seconds (pid_t pid)
+{
+    char path[64], text[1024];
+    snprintf (path, sizeof path, "/proc/%d/stat", (int)pid);
+    FILE *file = fopen (path, "r");
+    if (!file)
+        return -1;
+    size_t n = fread (text, 1, sizeof text - 1, file);
+    fclose (file);
+    text[n] = 0;
+    /* fields after the command's closing parenthesis: state is field 3,
+       utime and stime are fields 14 and 15 */
+    const char *at = strrchr (text, ')');
+    unsigned long long utime = 0, stime = 0;
+    if (!at || sscanf (at + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %llu %llu",
+                       &utime, &stime) != 2)
+        return -1;
+    return (double)(utime + stime) / (double)sysconf (_SC_CLK_TCK);
+}
+
 long
 bench_status_kb (pid_t pid, const char *name)
 {
