@@ -19,10 +19,13 @@ typedef struct {
 double bench_now (void);
 long bench_peak_rss_kb (void);
 void bench_figure (const char *name, double value, const char *unit);
+/* The same with two decimals (seconds, milliseconds). */
+void bench_figure_2 (const char *name, double value, const char *unit);
 
 /* A line of /proc/PID/status ("VmHWM", "RssAnon"), in KiB; -1 if absent. */
 long bench_status_kb (pid_t pid, const char *name);
-double bench_cpu_seconds (pid_t pid);
+double bench_cpu_seconds (pid_t pid, double *system);
+double bench_written_bytes (pid_t pid);
 
 /* Generates (once) a sample file with tools/gen_sample.py; path receives it. */
 int bench_generate (const bench_context_t *context, const char *kind, long rows,

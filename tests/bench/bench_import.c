@@ -19,14 +19,23 @@
    memory, without the LMDB map's file pages that VmHWM also counts. */
 static long s_node_anon_peak = 0;
 
-/* Runs `yiwang import` as its own process; *rss receives its peak RSS. */
+/* What one import cost: the client's CPU (from its rusage) and the node's
+   CPU and bytes written while it ran (from /proc, before and after). */
+typedef struct {
+    double seconds, client_cpu, node_cpu, node_system, node_written;
+    long client_rss; /* KiB */
+} s_cost_t;
+
+/* Runs `yiwang import` as its own process and measures it. */
 static int
-s_import (const char *path, const char *endpoint, pid_t node, double *seconds, long *rss)
+s_import (const char *path, const char *endpoint, pid_t node, s_cost_t *cost)
 {
     char binary[600], mapping[600], out[600];
     snprintf (binary, sizeof binary, "%s/node/yiwang", YW_BUILD_DIR);
     snprintf (mapping, sizeof mapping, "%s/deploy/samples/vehicle-csv.ini", YW_SOURCE_DIR);
     snprintf (out, sizeof out, "%s.import.json", path);
+    double node_system = 0, node_cpu = bench_cpu_seconds (node, &node_system);
+    double node_written = bench_written_bytes (node);
     double start = bench_now ();
     pid_t pid = fork ();
     if (pid == 0) {
@@ -49,8 +58,14 @@ s_import (const char *path, const char *endpoint, pid_t node, double *seconds, l
         fprintf (stderr, "bench import: yiwang import failed (status %d)\n", status);
         return -1;
     }
-    *seconds = bench_now () - start;
-    *rss = usage.ru_maxrss;
+    cost->seconds = bench_now () - start;
+    double in_kernel = 0;
+    cost->node_cpu = bench_cpu_seconds (node, &in_kernel) - node_cpu;
+    cost->node_system = in_kernel - node_system;
+    cost->node_written = bench_written_bytes (node) - node_written;
+    cost->client_cpu = (double)usage.ru_utime.tv_sec + (double)usage.ru_utime.tv_usec / 1e6 +
+                       (double)usage.ru_stime.tv_sec + (double)usage.ru_stime.tv_usec / 1e6;
+    cost->client_rss = usage.ru_maxrss;
     char command[700];
     snprintf (command, sizeof command, "cat '%s' >&2", out);
     return system (command) == 0 ? 0 : -1;
@@ -82,15 +97,20 @@ bench_import (const bench_context_t *context)
     for (int i = 0; i < 200 && stat (socket_path, &st) != 0; i++)
         usleep (50000);
     int rc = -1;
-    double first, again;
-    long rss_first = 0, rss_again = 0;
+    s_cost_t first = {0}, again = {0};
     if (stat (socket_path, &st) != 0)
         fprintf (stderr, "bench import: the node did not start\n");
-    else if (s_import (csv, endpoint, node, &first, &rss_first) == 0 &&
-             s_import (csv, endpoint, node, &again, &rss_again) == 0) {
+    else if (s_import (csv, endpoint, node, &first) == 0 &&
+             s_import (csv, endpoint, node, &again) == 0) {
         rc = 0;
-        bench_figure ("import_rate", (double)context->rows / first, "rows/s");
-        bench_figure ("reimport_rate", (double)context->rows / again, "rows/s");
+        bench_figure ("import_rate", (double)context->rows / first.seconds, "rows/s");
+        bench_figure_2 ("import_node_cpu", first.node_cpu, "s");
+        bench_figure_2 ("import_node_cpu_system", first.node_system, "s");
+        bench_figure ("import_node_written", first.node_written / 1e6, "MB");
+        bench_figure_2 ("import_client_cpu", first.client_cpu, "s");
+        bench_figure ("reimport_rate", (double)context->rows / again.seconds, "rows/s");
+        bench_figure_2 ("reimport_node_cpu", again.node_cpu, "s");
+        bench_figure_2 ("reimport_client_cpu", again.client_cpu, "s");
         char mdb[700];
         snprintf (mdb, sizeof mdb, "%s/data.mdb", data);
         struct stat db;
@@ -101,7 +121,9 @@ bench_import (const bench_context_t *context)
         bench_figure ("import_node_peak_rss_with_map",
                       (double)bench_status_kb (node, "VmHWM"), "KiB");
         bench_figure ("import_client_peak_rss",
-                      (double)(rss_first > rss_again ? rss_first : rss_again), "KiB");
+                      (double)(first.client_rss > again.client_rss ? first.client_rss
+                                                                   : again.client_rss),
+                      "KiB");
     }
     kill (node, SIGTERM);
     waitpid (node, NULL, 0);

@@ -30,6 +30,8 @@ typedef struct {
     long anon_peak; /* KiB */
     long hwm;       /* KiB, last seen */
     double cpu;     /* CPU seconds, last seen */
+    double cpu_sys; /* ... of which in the kernel */
+    double written; /* bytes written, last seen */
 } s_process_t;
 
 static void
@@ -43,9 +45,14 @@ s_sample (s_process_t *process)
         process->anon_peak = anon;
     if (hwm > 0)
         process->hwm = hwm;
-    double cpu = bench_cpu_seconds (process->pid);
-    if (cpu >= 0)
+    double sys = 0, cpu = bench_cpu_seconds (process->pid, &sys);
+    if (cpu >= 0) {
         process->cpu = cpu;
+        process->cpu_sys = sys;
+    }
+    double written = bench_written_bytes (process->pid);
+    if (written >= 0)
+        process->written = written;
 }
 
 /* Starts a node or hub (argv after the binary), stderr to its log; waits
@@ -247,7 +254,7 @@ bench_replication (const bench_context_t *context)
     for (int i = 0; i < 3; i++)
         s_sample (all[i]);
     bench_figure ("replication_rate", (double)objects / seconds, "records/s");
-    printf ("replication_seconds\t%.2f\ts\n", seconds);
+    bench_figure_2 ("replication_seconds", seconds, "s");
     rc = 0;
 done:
     store_destroy (&store);
@@ -264,9 +271,9 @@ done:
             snprintf (name, sizeof name, "replication_%s_commits", names[i]);
             bench_figure (name, rounds, "transactions");
             snprintf (name, sizeof name, "replication_%s_commit_avg", names[i]);
-            printf ("%s\t%.1f\tms\n", name, average);
+            bench_figure_2 (name, average, "ms");
             snprintf (name, sizeof name, "replication_%s_commit_max", names[i]);
-            printf ("%s\t%.1f\tms\n", name, longest);
+            bench_figure_2 (name, longest, "ms");
         }
         const char *who[] = {"county", "city", "province"};
         for (int i = 0; i < 3; i++) {
@@ -276,7 +283,11 @@ done:
             snprintf (name, sizeof name, "replication_%s_peak_anon", who[i]);
             bench_figure (name, (double)all[i]->anon_peak, "KiB");
             snprintf (name, sizeof name, "replication_%s_cpu", who[i]);
-            printf ("%s\t%.2f\ts\n", name, all[i]->cpu);
+            bench_figure_2 (name, all[i]->cpu, "s");
+            snprintf (name, sizeof name, "replication_%s_cpu_system", who[i]);
+            bench_figure_2 (name, all[i]->cpu_sys, "s");
+            snprintf (name, sizeof name, "replication_%s_written", who[i]);
+            bench_figure (name, all[i]->written / 1e6, "MB");
         }
         fflush (stdout);
     }

@@ -6,6 +6,7 @@
     Test data comes from the project's own generator (tools/gen_sample.py),
     written to a temporary directory that is removed afterwards. */
 #include <getopt.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -40,9 +41,10 @@ bench_peak_rss_kb (void)
     return usage.ru_maxrss;
 }
 
-/* The CPU seconds (user + system) a live process has used so far. */
+/* The CPU seconds (user + system) a live process has used so far; *system
+   (if not NULL) receives the system part. */
 double
-bench_cpu_seconds (pid_t pid)
+bench_cpu_seconds (pid_t pid, double *system)
 {
     char path[64], text[1024];
     snprintf (path, sizeof path, "/proc/%d/stat", (int)pid);
@@ -59,7 +61,29 @@ bench_cpu_seconds (pid_t pid)
     if (!at || sscanf (at + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %llu %llu",
                        &utime, &stime) != 2)
         return -1;
-    return (double)(utime + stime) / (double)sysconf (_SC_CLK_TCK);
+    double tick = (double)sysconf (_SC_CLK_TCK);
+    if (system)
+        *system = (double)stime / tick;
+    return (double)(utime + stime) / tick;
+}
+
+/* What a live process has written with write(2) and friends so far, in
+   bytes (wchar of /proc/PID/io: page-cache writes included, before any
+   writeback). */
+double
+bench_written_bytes (pid_t pid)
+{
+    char path[64], line[128];
+    snprintf (path, sizeof path, "/proc/%d/io", (int)pid);
+    FILE *file = fopen (path, "r");
+    unsigned long long bytes = 0;
+    bool found = false;
+    if (!file)
+        return -1;
+    while (!found && fgets (line, sizeof line, file))
+        found = sscanf (line, "wchar: %llu", &bytes) == 1;
+    fclose (file);
+    return found ? (double)bytes : -1;
 }
 
 long
@@ -83,6 +107,13 @@ void
 bench_figure (const char *name, double value, const char *unit)
 {
     printf ("%s\t%.0f\t%s\n", name, value, unit);
+    fflush (stdout);
+}
+
+void
+bench_figure_2 (const char *name, double value, const char *unit)
+{
+    printf ("%s\t%.2f\t%s\n", name, value, unit);
     fflush (stdout);
 }
 
