@@ -63,7 +63,8 @@ s_import (const char *path, const char *endpoint, pid_t node, s_cost_t *cost)
     cost->node_cpu = bench_cpu_seconds (node, &in_kernel) - node_cpu;
     cost->node_system = in_kernel - node_system;
     cost->node_written = bench_written_bytes (node) - node_written;
-    cost->client_cpu = (double)usage.ru_utime.tv_sec + (double)usage.ru_utime.tv_usec / 1e6 +
+    cost->client_cpu = (double)usage.ru_utime.tv_sec +
+                       (double)usage.ru_utime.tv_usec / 1e6 +
                        (double)usage.ru_stime.tv_sec + (double)usage.ru_stime.tv_usec / 1e6;
     cost->client_rss = usage.ru_maxrss;
     char command[700];
