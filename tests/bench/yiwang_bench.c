@@ -1,7 +1,11 @@
 /*  yiwang_bench.c - the benchmark program: one line per figure,
     `name<TAB>value<TAB>unit`, on stdout; progress and notes on stderr.
 
-        yiwang-bench [--rows N] [--only NAME] [--keep DIR]
+        yiwang-bench [--rows N] [--only NAME] [--keep DIR] [--repeat N]
+
+    Runs of one build vary on a shared machine; --repeat N runs each
+    benchmark N times and prints each figure's median, then NAME_min and
+    NAME_max (every run's figures go to stderr as they come).
 
     Test data comes from the project's own generator (tools/gen_sample.py),
     written to a temporary directory that is removed afterwards. */
@@ -103,18 +107,90 @@ bench_status_kb (pid_t pid, const char *name)
     return kb;
 }
 
+/* --repeat: the figures of every run of a benchmark, printed as each
+   figure's median and range once its runs are done. */
+#define S_FIGURES 128
+#define S_RUNS_MAX 64
+
+typedef struct {
+    char name[64];
+    char unit[16];
+    int decimals;
+    double values[S_RUNS_MAX];
+    int count;
+} s_figure_t;
+
+static int s_repeat = 1;
+static s_figure_t s_figures[S_FIGURES];
+static int s_figure_count = 0;
+
+static void
+s_print (const char *name, double value, const char *unit, int decimals)
+{
+    printf ("%s\t%.*f\t%s\n", name, decimals, value, unit);
+    fflush (stdout);
+}
+
+static void
+s_figure (const char *name, double value, const char *unit, int decimals)
+{
+    if (s_repeat == 1) {
+        s_print (name, value, unit, decimals);
+        return;
+    }
+    fprintf (stderr, "bench: %s\t%.*f\t%s\n", name, decimals, value, unit);
+    s_figure_t *figure = NULL;
+    for (int i = 0; i < s_figure_count && !figure; i++)
+        if (!strcmp (s_figures[i].name, name))
+            figure = &s_figures[i];
+    if (!figure && s_figure_count < S_FIGURES) {
+        figure = &s_figures[s_figure_count++];
+        snprintf (figure->name, sizeof figure->name, "%s", name);
+        snprintf (figure->unit, sizeof figure->unit, "%s", unit);
+        figure->decimals = decimals;
+        figure->count = 0;
+    }
+    if (figure && figure->count < S_RUNS_MAX)
+        figure->values[figure->count++] = value;
+}
+
+static int
+s_double_compare (const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+/* Each collected figure: its median as the figure, then its range. */
+static void
+s_figures_flush (void)
+{
+    for (int i = 0; i < s_figure_count; i++) {
+        s_figure_t *f = &s_figures[i];
+        qsort (f->values, (size_t)f->count, sizeof f->values[0], s_double_compare);
+        double median = f->count % 2
+                            ? f->values[f->count / 2]
+                            : (f->values[f->count / 2 - 1] + f->values[f->count / 2]) / 2;
+        char name[80];
+        s_print (f->name, median, f->unit, f->decimals);
+        snprintf (name, sizeof name, "%s_min", f->name);
+        s_print (name, f->values[0], f->unit, f->decimals);
+        snprintf (name, sizeof name, "%s_max", f->name);
+        s_print (name, f->values[f->count - 1], f->unit, f->decimals);
+    }
+    s_figure_count = 0;
+}
+
 void
 bench_figure (const char *name, double value, const char *unit)
 {
-    printf ("%s\t%.0f\t%s\n", name, value, unit);
-    fflush (stdout);
+    s_figure (name, value, unit, 0);
 }
 
 void
 bench_figure_2 (const char *name, double value, const char *unit)
 {
-    printf ("%s\t%.2f\t%s\n", name, value, unit);
-    fflush (stdout);
+    s_figure (name, value, unit, 2);
 }
 
 int
@@ -141,21 +217,26 @@ bench_generate (const bench_context_t *context, const char *kind, long rows,
 int
 main (int argc, char *argv[])
 {
-    static const struct option options[] = {{"rows", required_argument, NULL, 'n'},
-                                            {"only", required_argument, NULL, 'o'},
-                                            {"keep", required_argument, NULL, 'k'},
-                                            {"help", no_argument, NULL, 'h'},
-                                            {NULL, 0, NULL, 0}};
+    static const struct option options[] = {
+        {"rows", required_argument, NULL, 'n'}, {"only", required_argument, NULL, 'o'},
+        {"keep", required_argument, NULL, 'k'}, {"repeat", required_argument, NULL, 'r'},
+        {"help", no_argument, NULL, 'h'},       {NULL, 0, NULL, 0}};
     bench_context_t context = {.rows = 1000000};
     const char *only = NULL, *keep = NULL;
     int opt;
-    while ((opt = getopt_long (argc, argv, "n:o:k:h", options, NULL)) != -1) {
+    while ((opt = getopt_long (argc, argv, "n:o:k:r:h", options, NULL)) != -1) {
         switch (opt) {
             case 'n': context.rows = atol (optarg); break;
             case 'o': only = optarg; break;
             case 'k': keep = optarg; break;
+            case 'r': s_repeat = atoi (optarg); break;
             case 'h':
-                printf ("usage: yiwang-bench [--rows N] [--only NAME] [--keep DIR]\n");
+                printf ("usage: yiwang-bench [--rows N] [--only NAME] [--keep DIR] "
+                        "[--repeat N]\n"
+                        "  --repeat N  runs each benchmark N times (at most %d) and prints "
+                        "each figure's\n"
+                        "              median, then NAME_min and NAME_max\n",
+                        S_RUNS_MAX);
                 for (const bench_t *bench = s_benches; bench->name; bench++)
                     printf ("  %-12s %s\n", bench->name, bench->summary);
                 return 0;
@@ -164,6 +245,10 @@ main (int argc, char *argv[])
     }
     if (context.rows < 1000) {
         fprintf (stderr, "yiwang-bench: --rows must be at least 1000\n");
+        return 2;
+    }
+    if (s_repeat < 1 || s_repeat > S_RUNS_MAX) {
+        fprintf (stderr, "yiwang-bench: --repeat must be 1 to %d\n", S_RUNS_MAX);
         return 2;
     }
     char dir[] = "/tmp/yiwang-bench-XXXXXX";
@@ -182,10 +267,13 @@ main (int argc, char *argv[])
     for (const bench_t *bench = s_benches; bench->name; bench++) {
         if (only && strcmp (only, bench->name))
             continue;
-        if (bench->run (&context) != 0) {
-            fprintf (stderr, "yiwang-bench: %s failed\n", bench->name);
-            status = 1;
-        }
+        for (int run = 0; run < s_repeat; run++)
+            if (bench->run (&context) != 0) {
+                fprintf (stderr, "yiwang-bench: %s failed\n", bench->name);
+                status = 1;
+                break;
+            }
+        s_figures_flush ();
     }
     if (!keep) {
         char command[512];
