@@ -1667,6 +1667,17 @@ s_drop_entry (MDB_txn *txn, const char *table, unsigned flags, MDB_cursor_op whe
     mdb_cursor_close (cursor);
 }
 
+/* Puts one entry into a table. */
+static void
+s_put_entry (MDB_txn *txn, const char *table, unsigned flags, const void *key,
+             size_t key_size, const void *data, size_t data_size)
+{
+    MDB_dbi dbi;
+    assert_int_equal (mdb_dbi_open (txn, table, flags, &dbi), 0);
+    MDB_val k = {key_size, (void *)key}, d = {data_size, (void *)data};
+    assert_int_equal (mdb_put (txn, dbi, &k, &d, 0), 0);
+}
+
 static void
 s_drop_index_entry (MDB_txn *txn, MDB_env *env)
 {
@@ -1676,14 +1687,12 @@ s_drop_index_entry (MDB_txn *txn, MDB_env *env)
 static void
 s_add_index_entry (MDB_txn *txn, MDB_env *env)
 {
-    MDB_dbi idx;
-    assert_int_equal (mdb_dbi_open (txn, "idx", MDB_DUPSORT | MDB_DUPFIXED, &idx), 0);
     /* plate 鲁A99999 -> (seq 1) an object that does not exist */
     static const char plate[] = "p鲁A99999",
                       item[] = "\0\0\0\0\0\0\0\1VH99999999999999999999Z";
-    MDB_val key = {sizeof plate, (void *)plate}; /* with the NUL */
-    MDB_val data = {sizeof item - 1, (void *)item};
-    assert_int_equal (mdb_put (txn, idx, &key, &data, 0), 0);
+    s_put_entry (txn, "idx", MDB_DUPSORT | MDB_DUPFIXED, plate,
+                 sizeof plate, /* with the NUL */
+                 item, sizeof item - 1);
 }
 
 static void
@@ -1695,12 +1704,9 @@ s_drop_plate_entry (MDB_txn *txn, MDB_env *env)
 static void
 s_add_plate_entry (MDB_txn *txn, MDB_env *env)
 {
-    MDB_dbi plate;
-    assert_int_equal (mdb_dbi_open (txn, "plate", 0, &plate), 0);
     /* plate 鲁A99999, seq 1: no object has it */
     static const char entry[] = "鲁A99999\0\0\0\0\0\0\0\1";
-    MDB_val key = {sizeof entry - 1, (void *)entry}, data = {0, NULL};
-    assert_int_equal (mdb_put (txn, plate, &key, &data, 0), 0);
+    s_put_entry (txn, "plate", 0, entry, sizeof entry - 1, NULL, 0);
 }
 
 static void
@@ -1723,11 +1729,9 @@ s_drop_log_entry (MDB_txn *txn, MDB_env *env)
 static void
 s_make_schema_3 (MDB_txn *txn, MDB_env *env)
 {
-    MDB_dbi meta, plate;
-    assert_int_equal (mdb_dbi_open (txn, "meta", 0, &meta), 0);
-    uint8_t three[8] = {0, 0, 0, 0, 0, 0, 0, 3};
-    MDB_val key = {9, (void *)"yw.schema"}, value = {8, three};
-    assert_int_equal (mdb_put (txn, meta, &key, &value, 0), 0);
+    static const uint8_t three[8] = {0, 0, 0, 0, 0, 0, 0, 3};
+    s_put_entry (txn, "meta", 0, "yw.schema", 9, three, sizeof three);
+    MDB_dbi plate;
     assert_int_equal (mdb_dbi_open (txn, "plate", 0, &plate), 0);
     assert_int_equal (mdb_drop (txn, plate, 1), 0);
 }

@@ -26,6 +26,12 @@ typedef struct {
     long client_rss; /* KiB */
 } s_cost_t;
 
+static double
+s_seconds (struct timeval time)
+{
+    return (double)time.tv_sec + (double)time.tv_usec / 1e6;
+}
+
 /* Runs `yiwang import` as its own process and measures it. */
 static int
 s_import (const char *path, const char *endpoint, pid_t node, s_cost_t *cost)
@@ -63,9 +69,7 @@ s_import (const char *path, const char *endpoint, pid_t node, s_cost_t *cost)
     cost->node_cpu = bench_cpu_seconds (node, &in_kernel) - node_cpu;
     cost->node_system = in_kernel - node_system;
     cost->node_written = bench_written_bytes (node) - node_written;
-    cost->client_cpu = (double)usage.ru_utime.tv_sec +
-                       (double)usage.ru_utime.tv_usec / 1e6 +
-                       (double)usage.ru_stime.tv_sec + (double)usage.ru_stime.tv_usec / 1e6;
+    cost->client_cpu = s_seconds (usage.ru_utime) + s_seconds (usage.ru_stime);
     cost->client_rss = usage.ru_maxrss;
     char command[700];
     snprintf (command, sizeof command, "cat '%s' >&2", out);

@@ -29,9 +29,9 @@ typedef struct {
     char log[640];
     long anon_peak; /* KiB */
     long hwm;       /* KiB, last seen */
-    double cpu;     /* CPU seconds, last seen */
+    double cpu;     /* CPU seconds at the end of the run */
     double cpu_sys; /* ... of which in the kernel */
-    double written; /* bytes written, last seen */
+    double written; /* bytes written at the end of the run */
 } s_process_t;
 
 static void
@@ -45,12 +45,21 @@ s_sample (s_process_t *process)
         process->anon_peak = anon;
     if (hwm > 0)
         process->hwm = hwm;
+}
+
+/* The process's CPU and bytes written so far: counters, read once, at the
+   end (every process of the run started when the clock did). */
+static void
+s_totals (s_process_t *process)
+{
+    if (process->pid <= 0)
+        return;
     double sys = 0, cpu = bench_cpu_seconds (process->pid, &sys);
+    double written = bench_written_bytes (process->pid);
     if (cpu >= 0) {
         process->cpu = cpu;
         process->cpu_sys = sys;
     }
-    double written = bench_written_bytes (process->pid);
     if (written >= 0)
         process->written = written;
 }
@@ -251,8 +260,10 @@ bench_replication (const bench_context_t *context)
         }
     }
     double seconds = bench_now () - start;
-    for (int i = 0; i < 3; i++)
+    for (int i = 0; i < 3; i++) {
         s_sample (all[i]);
+        s_totals (all[i]);
+    }
     bench_figure ("replication_rate", (double)objects / seconds, "records/s");
     bench_figure_2 ("replication_seconds", seconds, "s");
     rc = 0;
