@@ -2,12 +2,14 @@
 #ifndef YW_BENCH_H_INCLUDED
 #define YW_BENCH_H_INCLUDED
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <sys/types.h>
 
 typedef struct {
     long rows;     /* rows of the main data set */
     char dir[256]; /* scratch directory for generated data and stores */
+    bool keep;     /* --keep: leave the data in dir when done */
 } bench_context_t;
 
 typedef struct {
@@ -35,5 +37,7 @@ int bench_check (const bench_context_t *context);
 int bench_import (const bench_context_t *context);
 int bench_store (const bench_context_t *context);
 int bench_replication (const bench_context_t *context);
+/* Plain LMDB puts: the yardstick the speed bars were set against. */
+int bench_reference (const bench_context_t *context);
 
 #endif

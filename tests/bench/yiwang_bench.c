@@ -27,6 +27,8 @@ static const bench_t s_benches[] = {
     {"store", bench_store,
      "store_ingest alone: new, unchanged, unchanged --full, 10% changed"},
     {"replication", bench_replication, "county -> city -> province, durable at every hop"},
+    {"reference", bench_reference,
+     "plain LMDB puts: the yardstick the speed bars were set against"},
     {NULL, NULL, NULL}};
 
 double
@@ -255,6 +257,7 @@ main (int argc, char *argv[])
     if (keep) {
         mkdir (keep, 0755);
         snprintf (context.dir, sizeof context.dir, "%s", keep);
+        context.keep = true;
     }
     else {
         if (!mkdtemp (dir)) {
