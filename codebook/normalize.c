@@ -487,6 +487,70 @@ codebook_norm_code (const char *in, size_t len, char *out, size_t out_size, char
     return s_normalize (in, len, true, out, out_size, detail);
 }
 
+/* --- plates -------------------------------------------------------------- */
+
+/* What agencies put between a plate's parts: the dot printed on the plate
+   (U+00B7, or the look-alikes U+2022 and U+30FB that input methods give)
+   and the hyphen of spreadsheets. Full-width ones arrive here through NFKC. */
+static bool
+s_is_plate_separator (int32_t cp)
+{
+    return cp == '-' || cp == 0x00B7 || cp == 0x2022 || cp == 0x30FB;
+}
+
+/* A character a plate is made of, after code normalization (upper case) */
+static bool
+s_is_plate_char (int32_t cp)
+{
+    return (cp >= '0' && cp <= '9') || (cp >= 'A' && cp <= 'Z') ||
+           (cp >= 0x4E00 && cp <= 0x9FFF);
+}
+
+/* Code point at p (valid UTF-8, n > 0 bytes) and its length */
+static size_t
+s_code_point (const unsigned char *p, size_t n, int32_t *cp)
+{
+    *cp = p[0];
+    size_t size = *cp < 0x80 ? 1 : s_utf8_decode (p, n, cp);
+    assert (size > 0); /* written by s_normalize */
+    return size;
+}
+
+int
+codebook_norm_plate (const char *in, size_t len, char *out, size_t out_size, char *detail)
+{
+    int rc = s_normalize (in, len, true, out, out_size, detail);
+    if (rc != YW_R_OK)
+        return rc;
+    /* In place: the output only shrinks. A separator goes only when it sits
+       between two plate characters; anywhere else the value is not a plate
+       as written, and the validator should say so with the separator in it. */
+    unsigned char *p = (unsigned char *)out;
+    size_t n = strlen (out);
+    size_t o = 0;
+    bool after_plate_char = false; /* the character before i (as written) */
+    size_t i = 0;
+    while (i < n) {
+        int32_t cp;
+        size_t size = s_code_point (p + i, n - i, &cp);
+        if (s_is_plate_separator (cp) && after_plate_char && i + size < n) {
+            int32_t next;
+            s_code_point (p + i + size, n - i - size, &next);
+            if (s_is_plate_char (next)) {
+                i += size;
+                after_plate_char = false;
+                continue;
+            }
+        }
+        memmove (p + o, p + i, size);
+        o += size;
+        i += size;
+        after_plate_char = s_is_plate_char (cp);
+    }
+    p[o] = '\0';
+    return YW_R_OK;
+}
+
 /* --- dates --------------------------------------------------------------- */
 
 #define S_YEAR_MIN 1900

@@ -37,6 +37,22 @@ int codebook_norm_text (const char *in, size_t len, char *out, size_t out_size,
 int codebook_norm_code (const char *in, size_t len, char *out, size_t out_size,
                         char *detail);
 
+/* For plates: like codebook_norm_code, then removes the separators written
+   between a plate's parts as printed on the plate or typed in spreadsheets:
+   '-' (also full-width －, through NFKC), U+00B7 ·, U+2022 • and U+30FB ・
+   (also half-width ･). 鲁A·12345, 鲁A-12345, 鲁A - 12345 -> 鲁A12345.
+   A separator is removed only where it stands alone between two characters
+   a plate is made of (ASCII letters and digits, CJK ideographs U+4E00..U+9FFF);
+   one at the start or the end, next to another separator or next to any
+   other character is kept, so that codebook_plate_validate () rejects the
+   value as written rather than a guess at it: "·鲁A12345", "鲁A··12345" and
+   "·" come back unchanged with YW_R_OK. out_size must also hold the text
+   before the separators are removed (YW_R_TOO_LONG otherwise). Only for
+   plates: a hyphen inside a USCC or VIN is an error to report, which
+   codebook_norm_code keeps for its validator. */
+int codebook_norm_plate (const char *in, size_t len, char *out, size_t out_size,
+                         char *detail);
+
 /* Dates: 2021-07-03, 2021/7/3, 2021.7.3, 20210703, 2021年7月3日, 2021-07-03
    10:20:00 (time ignored), and Excel serial numbers (1900 date system,
    e.g. 44380 = 2021-07-03; accepted between 1 and 2958465). Output YYYYMMDD.
@@ -73,9 +89,8 @@ int codebook_norm_coord (const char *in, size_t len, int64_t *out, char *detail)
 /* An enumeration value: NFKC-normalizes, trims, then looks the result up with
    codebook_enum_lookup (). *code receives the standard code (pointer into
    the codebook). YW_R_ENUM_UNKNOWN if nothing matches. */
-int codebook_norm_enum (const codebook_t *codebook, const char *table,
-                        const char *in, size_t len, const char **code,
-                        char *detail);
+int codebook_norm_enum (const codebook_t *codebook, const char *table, const char *in,
+                        size_t len, const char **code, char *detail);
 
 #ifdef __cplusplus
 }

@@ -133,8 +133,14 @@ s_field (rowmap_t *self, const yw_field_t *field, size_t index, const char *in, 
         case YW_FT_PLATE: {
             /* Normalized into a buffer wider than the field, so that a code
                with characters too many (a USCC of 19 or 25) is judged by its
-               validator (USCC_LENGTH), not cut off as TOO_LONG. */
-            if ((reason = codebook_norm_code (in, len, buffer, sizeof buffer, detail)))
+               validator (USCC_LENGTH), not cut off as TOO_LONG. Only a plate
+               loses its separators (鲁A·12345): a hyphen in a USCC or VIN is
+               a wrong code, for its validator to report. */
+            if (field->type == YW_FT_PLATE)
+                reason = codebook_norm_plate (in, len, buffer, sizeof buffer, detail);
+            else
+                reason = codebook_norm_code (in, len, buffer, sizeof buffer, detail);
+            if (reason)
                 return reason;
             char expected[2] = "";
             if (field->type == YW_FT_USCC)

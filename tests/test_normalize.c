@@ -1,7 +1,7 @@
 /*  test_normalize.c - the normalizers of the coding standard, table by table:
-    text and codes (NFKC, spaces, encodings, truncation), dates and years,
-    quantities with units, enumerations. Text is also checked against
-    utf8proc's own NFKC for every code point and every composition pair. */
+    text and codes (NFKC, spaces, encodings, truncation), plates and their
+    separators, dates and years, quantities with units, enumerations. Text is also checked
+   against utf8proc's own NFKC for every code point and every composition pair. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -15,6 +15,7 @@
 
 #include "codebook.h"
 #include "normalize.h"
+#include "validate.h"
 
 /* --- text and codes ------------------------------------------------------ */
 
@@ -144,6 +145,12 @@ static const text_case_t s_code_cases[] = {
      "0100\xE3\x80\x80MA3C",
      0, 0, YW_R_OK, "91370100MA3C", NULL},
     {"鲁 B·12345", 0, 0, YW_R_OK, "鲁B·12345", NULL},
+    /* Separators stay in codes: a hyphenated USCC or VIN is wrong, and its
+       validator must see it (only codebook_norm_plate drops them) */
+    {"11370102-006310480J", 0, 0, YW_R_OK, "11370102-006310480J", NULL},
+    {"11370102－006310480j", 0, 0, YW_R_OK, "11370102-006310480J", NULL},
+    {"LFVXC-EB55EF605737", 0, 0, YW_R_OK, "LFVXC-EB55EF605737", NULL},
+    {"鲁A-12345", 0, 0, YW_R_OK, "鲁A-12345", NULL},
     {"abc", 0, 4, YW_R_OK, "ABC", NULL},
     /* spaces removed before the length counts */
     {"a b c", 0, 4, YW_R_OK, "ABC", NULL},
@@ -160,8 +167,83 @@ static const text_case_t s_code_cases[] = {
     {"AB\xFF", 0, 0, YW_R_BAD_ENCODING, NULL, "invalid UTF-8 at byte 2"},
 };
 
+static const text_case_t s_plate_cases[] = {
+    /* Each separator agencies write, between the authority letter and the
+       serial as on the plate */
+    {"鲁A\xC2\xB7"
+     "12345",
+     0, 0, YW_R_OK, "鲁A12345", NULL}, /* U+00B7 middle dot */
+    {"鲁A\xE2\x80\xA2"
+     "12345",
+     0, 0, YW_R_OK, "鲁A12345", NULL}, /* U+2022 bullet */
+    {"鲁A\xE3\x83\xBB"
+     "12345",
+     0, 0, YW_R_OK, "鲁A12345", NULL}, /* U+30FB katakana dot */
+    {"鲁A\xEF\xBD\xA5"
+     "12345",
+     0, 0, YW_R_OK, "鲁A12345", NULL}, /* U+FF65 -> U+30FB */
+    {"鲁A-12345", 0, 0, YW_R_OK, "鲁A12345", NULL},
+    {"鲁A\xEF\xBC\x8D"
+     "12345",
+     0, 0, YW_R_OK, "鲁A12345", NULL}, /* U+FF0D -> '-' */
+    {"鲁A 12345", 0, 0, YW_R_OK, "鲁A12345", NULL},
+    /* Spaces go first, so a separator with spaces around it is alone */
+    {" 鲁A · 12345 ", 0, 0, YW_R_OK, "鲁A12345", NULL},
+    {"鲁A\xE3\x80\x80\xE3\x83\xBB\xE3\x80\x80"
+     "12345",
+     0, 0, YW_R_OK, "鲁A12345", NULL},
+    /* and what codebook_norm_code does besides */
+    {"鲁Ａ·１２３４５", 0, 0, YW_R_OK, "鲁A12345", NULL},
+    {"鲁a-84a86", 0, 0, YW_R_OK, "鲁A84A86", NULL},
+    {"鲁A12345", 0, 0, YW_R_OK, "鲁A12345", NULL},
+    /* Other plate forms, and more than one separator, each alone */
+    {"鲁A·D12345", 0, 0, YW_R_OK, "鲁AD12345", NULL},
+    {"鲁A·1234警", 0, 0, YW_R_OK, "鲁A1234警", NULL},
+    {"WJ·鲁1234X", 0, 0, YW_R_OK, "WJ鲁1234X", NULL},
+    {"鲁-A-12345", 0, 0, YW_R_OK, "鲁A12345", NULL},
+    /* Not between two plate characters: kept, for the validator to reject */
+    {"·鲁A12345", 0, 0, YW_R_OK, "·鲁A12345", NULL},
+    {"-鲁A12345", 0, 0, YW_R_OK, "-鲁A12345", NULL},
+    {" ・鲁A12345", 0, 0, YW_R_OK, "\xE3\x83\xBB鲁A12345", NULL},
+    {"鲁A12345·", 0, 0, YW_R_OK, "鲁A12345·", NULL},
+    {"鲁A12345- ", 0, 0, YW_R_OK, "鲁A12345-", NULL},
+    {"鲁A··12345", 0, 0, YW_R_OK, "鲁A··12345", NULL},
+    {"鲁A--12345", 0, 0, YW_R_OK, "鲁A--12345", NULL},
+    {"鲁A·-12345", 0, 0, YW_R_OK, "鲁A·-12345", NULL},
+    {"鲁A· ·12345", 0, 0, YW_R_OK, "鲁A··12345", NULL},
+    {"鲁A·*12345", 0, 0, YW_R_OK, "鲁A·*12345", NULL},
+    {"鲁A*·12345", 0, 0, YW_R_OK, "鲁A*·12345", NULL},
+    {"·", 0, 0, YW_R_OK, "·", NULL},
+    {"-", 0, 0, YW_R_OK, "-", NULL},
+    {"·-•", 0, 0, YW_R_OK, "·-•", NULL},
+    {"A·", 0, 0, YW_R_OK, "A·", NULL},
+    /* Dashes that are not separators of plates stay */
+    {"鲁A\xE2\x80\x93"
+     "12345",
+     0, 0, YW_R_OK,
+     "鲁A\xE2\x80\x93"
+     "12345",
+     NULL}, /* en */
+    {"鲁A\xE2\x80\x94"
+     "12345",
+     0, 0, YW_R_OK,
+     "鲁A\xE2\x80\x94"
+     "12345",
+     NULL}, /* em */
+    /* out_size holds the text before the separators go: 鲁A·12345 is 11 bytes */
+    {"鲁A·12345", 0, 12, YW_R_OK, "鲁A12345", NULL},
+    {"鲁A·12345", 0, 11, YW_R_TOO_LONG, NULL, "longer than 10 bytes"},
+    {"", 0, 0, YW_R_MISSING, NULL, "empty"},
+    {" \xE3\x80\x80 ", 0, 0, YW_R_MISSING, NULL, "empty"},
+    {"鲁A·\xFF", 0, 0, YW_R_BAD_ENCODING, NULL, "invalid UTF-8 at byte 6"},
+};
+
+typedef int s_normalizer_fn (const char *in, size_t len, char *out, size_t out_size,
+                             char *detail);
+
 static void
-s_run_text_cases (const text_case_t *cases, size_t count, bool code)
+s_run_text_cases (const text_case_t *cases, size_t count, const char *what,
+                  s_normalizer_fn *normalize)
 {
     for (size_t i = 0; i < count; i++) {
         const text_case_t *c = &cases[i];
@@ -171,14 +253,13 @@ s_run_text_cases (const text_case_t *cases, size_t count, bool code)
         char detail[YW_NORM_DETAIL];
         memset (out, 'Z', sizeof out);
         memset (detail, 'Z', sizeof detail);
-        int rc = code ? codebook_norm_code (c->in, len, out, out_size, detail)
-                      : codebook_norm_text (c->in, len, out, out_size, detail);
+        int rc = normalize (c->in, len, out, out_size, detail);
         if (rc != c->rc || (rc == YW_R_OK && strcmp (out, c->out) != 0) ||
             (rc != YW_R_OK && c->detail && strcmp (detail, c->detail) != 0)) {
             print_error ("%s case %zu \"%s\": rc %d (want %d), out \"%s\" (want \"%s\"), "
                          "detail \"%s\"\n",
-                         code ? "code" : "text", i, c->in, rc, c->rc,
-                         rc == YW_R_OK ? out : "", c->out ? c->out : "", detail);
+                         what, i, c->in, rc, c->rc, rc == YW_R_OK ? out : "",
+                         c->out ? c->out : "", detail);
             fail ();
         }
         /* Nothing written past out_size, always NUL-terminated */
@@ -188,8 +269,7 @@ s_run_text_cases (const text_case_t *cases, size_t count, bool code)
         if (rc != YW_R_OK)
             assert_true (strlen (detail) > 0);
         /* The same without a detail buffer */
-        rc = code ? codebook_norm_code (c->in, len, out, out_size, NULL)
-                  : codebook_norm_text (c->in, len, out, out_size, NULL);
+        rc = normalize (c->in, len, out, out_size, NULL);
         assert_int_equal (rc, c->rc);
     }
 }
@@ -197,13 +277,96 @@ s_run_text_cases (const text_case_t *cases, size_t count, bool code)
 static void
 test_text_cases (void **state)
 {
-    s_run_text_cases (s_text_cases, sizeof s_text_cases / sizeof *s_text_cases, false);
+    s_run_text_cases (s_text_cases, sizeof s_text_cases / sizeof *s_text_cases, "text",
+                      codebook_norm_text);
 }
 
 static void
 test_code_cases (void **state)
 {
-    s_run_text_cases (s_code_cases, sizeof s_code_cases / sizeof *s_code_cases, true);
+    s_run_text_cases (s_code_cases, sizeof s_code_cases / sizeof *s_code_cases, "code",
+                      codebook_norm_code);
+}
+
+static void
+test_plate_cases (void **state)
+{
+    s_run_text_cases (s_plate_cases, sizeof s_plate_cases / sizeof *s_plate_cases, "plate",
+                      codebook_norm_plate);
+}
+
+/* What codebook_plate_validate () makes of the plate normalizer's output:
+   every separator form is the plate, a separator out of place is refused. */
+static void
+test_plate_validates (void **state)
+{
+    static const struct {
+        const char *in;
+        yw_reason_t reason;
+    } cases[] = {
+        {"鲁A\xC2\xB7"
+         "12345",
+         YW_R_OK},
+        {"鲁A\xE2\x80\xA2"
+         "12345",
+         YW_R_OK},
+        {"鲁A\xE3\x83\xBB"
+         "12345",
+         YW_R_OK},
+        {"鲁A-12345", YW_R_OK},
+        {"鲁A\xEF\xBC\x8D"
+         "12345",
+         YW_R_OK},
+        {"鲁A 12345", YW_R_OK},
+        {"鲁A·D12345", YW_R_OK},
+        {"鲁A·1234警", YW_R_OK},
+        {"·鲁A12345", YW_R_PLATE_FORMAT},
+        {"-鲁A12345", YW_R_PLATE_FORMAT},
+        {"鲁A12345·", YW_R_PLATE_FORMAT},
+        {"鲁A··12345", YW_R_PLATE_FORMAT},
+        {"鲁A-·12345", YW_R_PLATE_FORMAT},
+        {"·", YW_R_PLATE_FORMAT},
+        {"--", YW_R_PLATE_FORMAT},
+        {"齐A·12345", YW_R_PLATE_PROVINCE},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        char out[64];
+        assert_int_equal (
+            codebook_norm_plate (cases[i].in, strlen (cases[i].in), out, sizeof out, NULL),
+            YW_R_OK);
+        if (codebook_plate_validate (out) != cases[i].reason)
+            fail_msg ("\"%s\" -> \"%s\": %s, want %s", cases[i].in, out,
+                      yw_reason_code (codebook_plate_validate (out)),
+                      yw_reason_code (cases[i].reason));
+    }
+}
+
+/* Every output size from 0 up: TOO_LONG while the text before the
+   separators are removed does not fit, then the plate; never a byte written
+   past out_size. */
+static void
+test_plate_every_size (void **state)
+{
+    const char *in = " 鲁Ａ · １２３４５ ";
+    char code[64];
+    assert_int_equal (codebook_norm_code (in, strlen (in), code, sizeof code, NULL),
+                      YW_R_OK);
+    assert_string_equal (code, "鲁A·12345");
+    for (size_t size = 0; size <= strlen (code) + 2; size++) {
+        char out[66];
+        memset (out, 'Z', sizeof out);
+        int rc = codebook_norm_plate (in, strlen (in), size ? out : NULL, size, NULL);
+        if (size > strlen (code)) {
+            assert_int_equal (rc, YW_R_OK);
+            assert_string_equal (out, "鲁A12345");
+        }
+        else {
+            assert_int_equal (rc, YW_R_TOO_LONG);
+            if (size)
+                assert_int_equal (out[0], '\0');
+        }
+        assert_int_equal (out[size], 'Z');
+    }
 }
 
 /* Every output size from 0 up: TOO_LONG until the value fits, then the same
@@ -995,6 +1158,9 @@ main (void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test (test_text_cases),
         cmocka_unit_test (test_code_cases),
+        cmocka_unit_test (test_plate_cases),
+        cmocka_unit_test (test_plate_validates),
+        cmocka_unit_test (test_plate_every_size),
         cmocka_unit_test (test_text_every_size),
         cmocka_unit_test (test_text_every_code_point),
         cmocka_unit_test (test_text_every_composition),

@@ -257,6 +257,33 @@ static const row_case_t s_cases[] = {
     {"a code for a name", V, {{"status", "04"}}, YW_R_OK, NULL, "status=04"},
     {"status synonym", V, {{"status", "已报废"}}, YW_R_OK, NULL, "status=04"},
     {"space inside a plate", V, {{"plate", "鲁A 84A86"}}, YW_R_OK, NULL, "plate=鲁A84A86"},
+    {"middle dot inside a plate",
+     V,
+     {{"plate", "鲁A·12345"}},
+     YW_R_OK,
+     NULL,
+     "plate=鲁A12345"},
+    {"bullet inside a plate",
+     V,
+     {{"plate", "鲁A\xE2\x80\xA2"
+                "12345"}},
+     YW_R_OK,
+     NULL,
+     "plate=鲁A12345"},
+    {"katakana middle dot inside a plate",
+     V,
+     {{"plate", "鲁A\xE3\x83\xBB"
+                "12345"}},
+     YW_R_OK,
+     NULL,
+     "plate=鲁A12345"},
+    {"hyphen inside a plate", V, {{"plate", "鲁A-12345"}}, YW_R_OK, NULL, "plate=鲁A12345"},
+    {"full-width hyphen inside a plate",
+     V,
+     {{"plate", "鲁Ａ－１２３４５"}},
+     YW_R_OK,
+     NULL,
+     "plate=鲁A12345"},
     {"empty optional fields are absent",
      V,
      {{"plate", ""}, {"displacement_ml", "  "}, {"odometer_km", NULL}},
@@ -353,6 +380,31 @@ static const row_case_t s_cases[] = {
      "plate",
      NULL},
     {"plate too short", V, {{"plate", "鲁A1234"}}, YW_R_PLATE_FORMAT, "plate", NULL},
+    {"plate behind a separator",
+     V,
+     {{"plate", "·鲁A12345"}},
+     YW_R_PLATE_FORMAT,
+     "plate",
+     "col_plate \"·鲁A12345\""},
+    {"plate with a doubled separator",
+     V,
+     {{"plate", "鲁A--12345"}},
+     YW_R_PLATE_FORMAT,
+     "plate",
+     "col_plate \"鲁A--12345\""},
+    {"plate of separators only", V, {{"plate", "·"}}, YW_R_PLATE_FORMAT, "plate", "\"·\""},
+    {"USCC with a hyphen",
+     V,
+     {{"unit_code", "11370102-006310480J"}},
+     YW_R_USCC_LENGTH,
+     "unit_code",
+     "col_unit_code \"11370102-006310480J\""},
+    {"VIN with a hyphen",
+     V,
+     {{"vin", "LFVXCEB55EF6-5737"}},
+     YW_R_VIN_CHARSET,
+     "vin",
+     "col_vin \"LFVXCEB55EF6-5737\""},
     {"unknown region",
      V,
      {{"region_code", "379999"}},
@@ -609,6 +661,11 @@ test_identity (void **state)
                                     {"category", "执法执勤"}};
     s_apply_ok (fixture, YW_KIND_VEHICLE, messy, &b);
     assert_string_equal (a.object_code, b.object_code);
+    assert_memory_equal (a.content_hash, b.content_hash, YW_HASH_SIZE);
+    /* a plate written with its separator is the same plate */
+    static const cell_t dotted[3] = {{"plate", "鲁A·84A86"}};
+    s_apply_ok (fixture, YW_KIND_VEHICLE, dotted, &b);
+    assert_string_equal (b.body.vehicle.plate, "鲁A84A86");
     assert_memory_equal (a.content_hash, b.content_hash, YW_HASH_SIZE);
     assert_int_equal (strncmp (a.object_code, "VH", 2), 0);
     uint8_t hash[YW_HASH_SIZE];

@@ -171,6 +171,27 @@ def plate_validate(text):
     return 'OK'
 
 
+# What agencies write between a plate's parts, as printed on the plate or typed
+# in spreadsheets: middle dot, bullet, katakana middle dot, hyphen, full-width
+# hyphen. `yiwang` drops one that stands alone between two plate characters
+# (codebook_norm_plate). GBK has only the middle dot and the hyphens.
+PLATE_SEPARATORS = ('\u00b7', '\u2022', '\u30fb', '-', '\uff0d')
+PLATE_SEPARATORS_GBK = ('\u00b7', '-', '\uff0d')
+
+
+def _plate_char(c):
+    return ('0' <= c <= '9') or ('A' <= c <= 'Z') or ('\u4e00' <= c <= '\u9fff')
+
+
+def norm_plate(text):
+    """A plate as yiwang normalizes it: NFKC, no spaces, upper case, and each
+    separator that stands alone between two plate characters removed."""
+    t = unicodedata.normalize('NFKC', text).replace(' ', '').replace('\u3000', '').upper()
+    return ''.join(c for i, c in enumerate(t)
+                   if not (c in '-\u00b7\u2022\u30fb' and 0 < i < len(t) - 1
+                           and _plate_char(t[i - 1]) and _plate_char(t[i + 1])))
+
+
 # Shandong's plate letters by city (GA 36 issuing authority letters)
 SHANDONG_PLATE = {
     '3701': 'A', '3702': 'BU', '3703': 'C', '3704': 'D', '3705': 'E', '3706': 'FY',
@@ -926,6 +947,10 @@ class VehicleMaker:
             plate = plate + ' '
         elif p < 100:
             plate = '\u3000' + plate
+        elif p < 131:
+            # 3%: a separator after the authority letter, as on the plate
+            seps = PLATE_SEPARATORS_GBK if ctx.args.encoding == 'gbk' else PLATE_SEPARATORS
+            plate = plate[:2] + seps[p % len(seps)] + plate[2:]
         # VIN
         p = (bits >> 10) & 1023
         if p < 60:
@@ -1332,7 +1357,7 @@ def bad_uscc_length(row, ix, rnd, ctx):
 
 
 def bad_plate_province(row, ix, rnd, ctx):
-    plate = unicodedata.normalize('NFKC', row.values[ix['plate']]).replace(' ', '').upper()
+    plate = norm_plate(row.values[ix['plate']])
     if not plate:
         plate = ctx.prov_abbr + ctx.plate_letters[0] + '%05d' % int(rnd.random() * 100000)
     row.values[ix['plate']] = '齐岱泉东华'[int(rnd.random() * 5)] + plate[1:]
@@ -1340,7 +1365,7 @@ def bad_plate_province(row, ix, rnd, ctx):
 
 
 def bad_plate_format(row, ix, rnd, ctx):
-    plate = unicodedata.normalize('NFKC', row.values[ix['plate']]).replace(' ', '').upper()
+    plate = norm_plate(row.values[ix['plate']])
     if len(plate) < 7:
         plate = ctx.prov_abbr + ctx.plate_letters[0] + '%05d' % int(rnd.random() * 100000)
     r = rnd.random()
@@ -1788,7 +1813,7 @@ def _row_check(ctx, row):
         else 'REGION_UNKNOWN'
     if ctx.kind == 'vehicle':
         got['vin'] = vin_validate(_norm_code(v[ix['vin']]))
-        plate = _norm_code(v[ix['plate']])
+        plate = norm_plate(v[ix['plate']])
         got['plate'] = plate_validate(plate) if plate else 'OK'
     if ctx.kind == 'reception_filing':
         parts = sum(_fen(v[ix[f]]) for f in ('meal_cost', 'accommodation_cost', 'transport_cost',
@@ -1821,6 +1846,12 @@ def self_test(regions):
     assert org_check_char('19220382') == '1' and org_check_char('70846113') == '6'
     assert plate_validate('鲁A12345') == 'OK' and plate_validate('鲁AD12345') == 'OK'
     assert plate_validate('齐A12345') == 'PLATE_PROVINCE'
+    for sep in PLATE_SEPARATORS:
+        assert norm_plate('鲁A' + sep + '12345') == '鲁A12345', sep
+        assert plate_validate(norm_plate(sep + '鲁A12345')) == 'PLATE_FORMAT', sep
+        assert plate_validate(norm_plate('鲁A' + sep + sep + '12345')) == 'PLATE_FORMAT', sep
+    for sep in PLATE_SEPARATORS_GBK:
+        sep.encode('gbk')
     assert _fen('12.5万元') == 12500000 and _fen('￥1,234.50') == 123450
     assert Dates().text(datetime.date(2021, 7, 3), 'excel') == '44380'
     pool = VinPool()
