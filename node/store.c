@@ -21,6 +21,7 @@
 #include "codec.h"
 #include "heap.h"
 #include "hlc.h"
+#include "objmap.h"
 #include "yw.h"
 
 #define S_CODE (YW_OBJECT_CODE_SIZE - 1) /* 23 */
@@ -106,8 +107,10 @@ struct _store_t {
     bool read_only;
     int lock_fd;
     MDB_env *env;
-    MDB_dbi obj, rec, body, log, idx, plate, src, reject, origin, meta, batch, chunk;
-    MDB_txn *rtxn; /* cached read transaction, reset between calls */
+    MDB_dbi obj, objrun, rec, body, log, idx, plate, src, reject, origin, meta, batch,
+        chunk;
+    objmap_pending_t *pending; /* a write transaction's new objects */
+    MDB_txn *rtxn;             /* cached read transaction, reset between calls */
     size_t map_size, map_max;
     bool broken; /* LMDB said MDB_PANIC: reopen before the next write */
     hlc_t hlc;
@@ -431,6 +434,7 @@ s_env_open (store_t *self, char *error)
         bool optional; /* for readers: stores of before the table lack it */
     } tables[] = {
         {"obj", offsetof (store_t, obj), 0, false},
+        {"objrun", offsetof (store_t, objrun), 0, false},
         {"rec", offsetof (store_t, rec), 0, false},
         {"plate", offsetof (store_t, plate), 0, false},
         {"body", offsetof (store_t, body), 0, false},
@@ -808,6 +812,7 @@ store_open (const store_options_t *options, store_t **store_p, char *error)
     self->dir = yw_strdup (options->dir);
     self->read_only = options->read_only;
     self->lock_fd = -1;
+    self->pending = objmap_pending_new ();
     self->map_size = options->map_size ? options->map_size : STORE_DEFAULT_MAP;
     self->map_max = options->map_max ? options->map_max : STORE_DEFAULT_MAP_MAX;
     if (self->map_max < self->map_size)
@@ -851,6 +856,7 @@ store_destroy (store_t **self_p)
     for (int i = 0; i < S_BUFFERS; i++)
         free (self->buffers[i].data);
     batch_builder_destroy (&self->builder);
+    objmap_pending_destroy (&self->pending);
     free (self->dir);
     free (self);
     *self_p = NULL;
@@ -868,13 +874,13 @@ store_node_id (const store_t *self)
 typedef struct {
     store_t *store;
     MDB_txn *txn;
-    MDB_cursor *obj_cur; /* cursors used in key order: LMDB finds the next */
-    MDB_cursor *rec_cur; /* key on the page it is on, without a descent */
+    objmap_view_t objects; /* object code -> seq (objmap.h) */
+    MDB_cursor *rec_cur;   /* cursors used in key order: LMDB finds the next */
     MDB_cursor *body_cur;
     MDB_cursor *src_cur;
     MDB_cursor *idx_cur;
     MDB_cursor *plate_cur;
-    bool obj_on;        /* obj_cur is on the object s_object_load () read */
+    bool known;         /* the object s_object_load () read is in the map */
     uint64_t seq_floor; /* HLC at begin: objects with a larger seq are new here */
     char origin_id[YW_NODE_ID_SIZE]; /* the origin last looked up, and its ordinal */
     uint32_t origin_ordinal;
@@ -934,9 +940,10 @@ s_cursors_open (s_txn_t *t)
 {
     store_t *self = t->store;
     int rc;
-    t->obj_on = false;
+    t->known = false;
     t->origin_id[0] = '\0';
-    if ((rc = mdb_cursor_open (t->txn, self->obj, &t->obj_cur)) ||
+    objmap_pending_reset (self->pending);
+    if ((rc = objmap_view (&t->objects, t->txn, self->obj, self->objrun)) ||
         (rc = mdb_cursor_open (t->txn, self->rec, &t->rec_cur)) ||
         (rc = mdb_cursor_open (t->txn, self->body, &t->body_cur)) ||
         (rc = mdb_cursor_open (t->txn, self->src, &t->src_cur)) ||
@@ -1002,6 +1009,7 @@ s_txn_abort (s_txn_t *t)
         mdb_txn_abort (t->txn);
         t->txn = NULL;
     }
+    objmap_pending_reset (t->store->pending);
     s_origin_truncate (t->store, t->origins_before);
 }
 
@@ -1065,6 +1073,8 @@ s_txn_commit (s_txn_t *t)
     int rc = s_events_flush (t);
     if (rc || (rc = s_index_flush (t)))
         return rc;
+    if ((rc = objmap_flush (self->pending, &t->objects)))
+        return s_lmdb_fail (t->error, rc, "object map");
     if (!t->dirty) {
         s_txn_abort (t);
         return 0;
@@ -1526,12 +1536,11 @@ s_claim_set (s_txn_t *t, const char *code, s_object_t *object, s_claim_t *claim,
     MDB_val rec_key = {8, seq}, value = {s_object_encode (object, value_data), value_data};
     if (claim->origin == S_OWN)
         t->own_changed = true;
-    if (!t->obj_on) {
-        /* a new object: code -> seq where s_object_load () left the cursor,
-           and its claims at the end of rec (its seq is above every other) */
-        MDB_val key = {S_CODE, (void *)code}, seq_value = {8, seq};
-        if ((rc = mdb_cursor_put (t->obj_cur, &key, &seq_value, 0)))
-            return s_lmdb_fail (t->error, rc, "object put");
+    if (!t->known) {
+        /* a new object: code -> seq into this transaction's new run of the
+           map, and its claims at the end of rec (its seq is above every
+           other) */
+        objmap_pending_add (self->pending, code, seq);
         rc = mdb_cursor_put (t->rec_cur, &rec_key, &value, MDB_APPEND);
         if (rc == MDB_KEYEXIST) /* a seq below the last one: not expected */
             rc = mdb_cursor_put (t->rec_cur, &rec_key, &value, 0);
@@ -1540,7 +1549,7 @@ s_claim_set (s_txn_t *t, const char *code, s_object_t *object, s_claim_t *claim,
         rc = mdb_cursor_put (t->rec_cur, &rec_key, &value, 0);
     if (rc)
         return s_lmdb_fail (t->error, rc, "claims put");
-    t->obj_on = true;
+    t->known = true;
     t->dirty = true;
     return 0;
 }
@@ -1549,9 +1558,11 @@ s_claim_set (s_txn_t *t, const char *code, s_object_t *object, s_claim_t *claim,
 static int
 s_object_load (s_txn_t *t, const char *code)
 {
-    MDB_val key = {S_CODE, (void *)code}, value;
-    int rc = mdb_cursor_get (t->obj_cur, &key, &value, MDB_SET_KEY);
-    t->obj_on = rc == 0;
+    uint8_t seq[8];
+    int rc = objmap_pending_find (t->store->pending, code, seq)
+                 ? 0
+                 : objmap_find (&t->objects, code, seq);
+    t->known = rc == 0;
     if (rc == MDB_NOTFOUND) {
         t->store->object.count = 0;
         t->store->object.visible = -1;
@@ -1559,9 +1570,7 @@ s_object_load (s_txn_t *t, const char *code)
     }
     if (rc)
         return s_lmdb_fail (t->error, rc, "object read");
-    if (value.mv_size != 8)
-        return s_fail (t->error, YW_ESTORE, "store: object %.23s: malformed seq", code);
-    MDB_val rec_key = {8, value.mv_data};
+    MDB_val rec_key = {8, seq}, value;
     rc = mdb_cursor_get (t->rec_cur, &rec_key, &value, MDB_SET_KEY);
     if (rc && rc != MDB_NOTFOUND)
         return s_lmdb_fail (t->error, rc, "claims read");
@@ -3325,8 +3334,11 @@ store_link_last (store_t *self, const char *link, uint64_t *last)
 struct _store_snapshot_t {
     store_t *store; /* NULL once the store ended it */
     MDB_txn *txn;
-    MDB_cursor *cursor;
-    bool started, done;
+    objmap_view_t objects;
+    objmap_iter_t iter; /* open while txn is */
+    bool done;
+    bool on;             /* the iterator is at the current object */
+    bool loaded;         /* ... and `object` holds its claims */
     unsigned next_claim; /* next claim of the current object */
     s_object_t object;   /* the current object's claims */
     char code[YW_OBJECT_CODE_SIZE];
@@ -3338,11 +3350,9 @@ struct _store_snapshot_t {
 static void
 s_snapshot_close (store_snapshot_t *snapshot)
 {
-    if (snapshot->cursor)
-        mdb_cursor_close (snapshot->cursor);
+    objmap_iter_close (&snapshot->iter);
     if (snapshot->txn)
         mdb_txn_abort (snapshot->txn);
-    snapshot->cursor = NULL;
     snapshot->txn = NULL;
 }
 
@@ -3372,17 +3382,18 @@ store_snapshot_open (store_t *self, store_snapshot_t **snapshot_p, uint64_t *log
         rc = mdb_txn_begin (self->env, NULL, MDB_RDONLY, &snapshot->txn);
     }
     uint64_t first = 0, last = 0;
-    MDB_stat st;
-    if (rc || (rc = mdb_cursor_open (snapshot->txn, self->obj, &snapshot->cursor)) ||
-        (rc = s_log_bounds (self, snapshot->txn, &first, &last)) ||
-        (rc = mdb_stat (snapshot->txn, self->obj, &st))) {
+    if (rc == 0 && (rc = objmap_view (&snapshot->objects, snapshot->txn, self->obj,
+                                      self->objrun)) == 0)
+        rc = objmap_iter_open (&snapshot->iter, &snapshot->objects, 0,
+                               snapshot->objects.count);
+    if (rc || (rc = s_log_bounds (self, snapshot->txn, &first, &last))) {
         s_snapshot_close (snapshot);
         free (snapshot);
         return s_fail (error, YW_ESTORE, "store: snapshot: %s", mdb_strerror (rc));
     }
     *log_seq = last;
     if (objects)
-        *objects = st.ms_entries;
+        *objects = objmap_codes (&snapshot->objects);
     snapshot->next = self->snapshots;
     self->snapshots = snapshot;
     *snapshot_p = snapshot;
@@ -3436,23 +3447,24 @@ store_snapshot_next (store_snapshot_t *snapshot, size_t max_claims, size_t max_b
                        "store: the snapshot ended (the map grew or the store closed); take "
                        "a new one");
     size_t claims = 0, bytes = 0;
-    MDB_val key, value;
     int lmdb = 0;
-    if (!snapshot->started) {
-        lmdb = mdb_cursor_get (snapshot->cursor, &key, &value, MDB_FIRST);
-        snapshot->started = true;
+    const char *code;
+    const uint8_t *seq;
+    if (!snapshot->on) {
+        lmdb = objmap_iter_next (&snapshot->iter, &code, &seq, NULL);
+        snapshot->on = true;
+        snapshot->loaded = false;
         snapshot->next_claim = 0;
     }
-    else
-        lmdb = mdb_cursor_get (snapshot->cursor, &key, &value, MDB_GET_CURRENT);
     while (lmdb == 0) {
-        if (snapshot->next_claim == 0) {
-            if (key.mv_size != S_CODE ||
-                s_object_read (snapshot->store, snapshot->txn, &value, key.mv_data,
+        if (!snapshot->loaded) {
+            MDB_val value = {8, (void *)seq};
+            if (s_object_read (snapshot->store, snapshot->txn, &value, code,
                                &snapshot->object))
                 return s_fail (error, YW_ESTORE, "store: snapshot: malformed object");
-            memcpy (snapshot->code, key.mv_data, S_CODE);
+            memcpy (snapshot->code, code, S_CODE);
             snapshot->code[S_CODE] = '\0';
+            snapshot->loaded = true;
         }
         while (snapshot->next_claim < snapshot->object.count) {
             const uint8_t *data;
@@ -3470,8 +3482,10 @@ store_snapshot_next (store_snapshot_t *snapshot, size_t max_claims, size_t max_b
             snapshot->next_claim++;
         }
         snapshot->next_claim = 0;
-        lmdb = mdb_cursor_get (snapshot->cursor, &key, &value, MDB_NEXT);
+        snapshot->loaded = false;
+        lmdb = objmap_iter_next (&snapshot->iter, &code, &seq, NULL);
     }
+    snapshot->on = false;
     if (lmdb != MDB_NOTFOUND)
         return s_fail (error, YW_ESTORE, "store: snapshot: %s", mdb_strerror (lmdb));
     snapshot->done = *done = true;
@@ -3677,9 +3691,14 @@ store_get (store_t *self, const char *object_code, yw_record_t *record,
     int rc = s_read_begin (self, &txn);
     if (rc)
         return rc;
-    MDB_val key = {S_CODE, (void *)object_code}, value;
+    uint8_t seq[8];
+    MDB_val value = {8, seq};
     s_object_t *object = yw_malloc (sizeof *object);
-    rc = mdb_get (txn, self->obj, &key, &value);
+    objmap_view_t *objects = yw_malloc (sizeof *objects);
+    rc = objmap_view (objects, txn, self->obj, self->objrun);
+    if (rc == 0)
+        rc = objmap_find (objects, object_code, seq);
+    free (objects);
     if (rc) {
         rc = rc == MDB_NOTFOUND ? YW_ENOTFOUND : YW_ESTORE;
         goto done;
@@ -3727,22 +3746,24 @@ store_each_object (store_t *self, store_object_fn *fn, void *arg)
     int rc = s_read_begin (self, &txn);
     if (rc)
         return rc;
-    MDB_cursor *cursor;
-    if ((rc = mdb_cursor_open (txn, self->obj, &cursor))) {
-        s_read_end (self);
-        return YW_ESTORE;
-    }
+    objmap_view_t *objects = yw_malloc (sizeof *objects);
+    objmap_iter_t *iter = yw_malloc (sizeof *iter);
+    int lmdb = objmap_view (objects, txn, self->obj, self->objrun);
+    if (lmdb == 0)
+        lmdb = objmap_iter_open (iter, objects, 0, objects->count);
+    else
+        iter->count = 0;
     s_object_t *object = yw_malloc (sizeof *object);
-    MDB_val key, value;
-    int lmdb = mdb_cursor_get (cursor, &key, &value, MDB_FIRST);
-    for (; lmdb == 0; lmdb = mdb_cursor_get (cursor, &key, &value, MDB_NEXT)) {
-        if (key.mv_size != S_CODE ||
-            s_object_read (self, txn, &value, key.mv_data, object)) {
+    const char *at;
+    const uint8_t *seq;
+    while (lmdb == 0 && (lmdb = objmap_iter_next (iter, &at, &seq, NULL)) == 0) {
+        MDB_val value = {8, (void *)seq};
+        if (s_object_read (self, txn, &value, at, object)) {
             rc = YW_ESTORE;
             break;
         }
         char code[YW_OBJECT_CODE_SIZE];
-        memcpy (code, key.mv_data, S_CODE);
+        memcpy (code, at, S_CODE);
         code[S_CODE] = '\0';
         store_object_t info;
         s_object_info (self, txn, object, &info);
@@ -3752,7 +3773,9 @@ store_each_object (store_t *self, store_object_fn *fn, void *arg)
     if (lmdb && lmdb != MDB_NOTFOUND)
         rc = YW_ESTORE;
     free (object);
-    mdb_cursor_close (cursor);
+    objmap_iter_close (iter);
+    free (iter);
+    free (objects);
     s_read_end (self);
     return rc;
 }
@@ -4026,8 +4049,10 @@ store_stat (store_t *self, store_stat_t *stat)
     if (rc)
         return rc;
     MDB_stat st;
-    if (mdb_stat (txn, self->obj, &st) == 0)
-        stat->objects = st.ms_entries;
+    objmap_view_t *objects = yw_malloc (sizeof *objects);
+    if (objmap_view (objects, txn, self->obj, self->objrun) == 0)
+        stat->objects = objmap_codes (objects);
+    free (objects);
     if (mdb_stat (txn, self->body, &st) == 0)
         stat->bodies = st.ms_entries;
     if (mdb_stat (txn, self->idx, &st) == 0)
@@ -4088,6 +4113,7 @@ typedef struct {
     size_t chain_count;
     uint64_t *positions; /* body positions the claims use */
     size_t position_count, position_capacity;
+    objmap_view_t objects;
     yw_record_t record;
 } s_check_t;
 
@@ -4281,30 +4307,63 @@ s_u64_compare (const void *a, const void *b)
     return x < y ? -1 : x > y;
 }
 
+/* Reads the object map's runs into c->objects; obj holds exactly their
+   entries. */
+static int
+s_check_object_map (s_check_t *c)
+{
+    int rc = objmap_view (&c->objects, c->txn, c->self->obj, c->self->objrun);
+    if (rc)
+        return s_fail (c->error, YW_ESTORE, "check: objrun: %s",
+                       rc == MDB_CORRUPTED ? "a malformed entry, or too many runs"
+                                           : mdb_strerror (rc));
+    MDB_stat st;
+    if ((rc = mdb_stat (c->txn, c->self->obj, &st)))
+        return s_fail (c->error, YW_ESTORE, "check: obj: %s", mdb_strerror (rc));
+    if (st.ms_entries != objmap_codes (&c->objects))
+        return s_fail (c->error, YW_ESTORE,
+                       "check: obj holds %llu entries, its runs in objrun %llu",
+                       (unsigned long long)st.ms_entries,
+                       (unsigned long long)objmap_codes (&c->objects));
+    return 0;
+}
+
 static int
 s_check_objects (s_check_t *c, uint64_t *expected_index)
 {
     store_t *self = c->self;
     uint64_t hlc = 0;
     s_meta_get_u64 (c->txn, self, "yw.hlc", &hlc);
-    MDB_cursor *cursor, *idx;
-    if (mdb_cursor_open (c->txn, self->obj, &cursor))
-        return s_fail (c->error, YW_ESTORE, "check: obj cursor");
-    if (mdb_cursor_open (c->txn, self->idx, &idx)) {
-        mdb_cursor_close (cursor);
+    MDB_cursor *idx;
+    int rc = s_check_object_map (c);
+    if (rc)
+        return rc;
+    uint64_t per_run[OBJMAP_MAX_RUNS] = {0};
+    if (mdb_cursor_open (c->txn, self->idx, &idx))
         return s_fail (c->error, YW_ESTORE, "check: idx cursor");
-    }
+    objmap_iter_t *iter = yw_malloc (sizeof *iter);
+    int lmdb = objmap_iter_open (iter, &c->objects, 0, c->objects.count);
     s_object_t *object = yw_malloc (sizeof *object);
-    MDB_val key, value;
-    int rc = 0, lmdb = mdb_cursor_get (cursor, &key, &value, MDB_FIRST);
-    for (; lmdb == 0 && rc == 0; lmdb = mdb_cursor_get (cursor, &key, &value, MDB_NEXT)) {
+    MDB_val value;
+    const char *at;
+    const uint8_t *seq;
+    size_t run;
+    while (lmdb == 0 && rc == 0 && (lmdb = objmap_iter_next (iter, &at, &seq, &run)) == 0) {
         char code[YW_OBJECT_CODE_SIZE] = "";
-        memcpy (code, key.mv_data, key.mv_size < S_CODE ? key.mv_size : S_CODE);
-        if (key.mv_size != S_CODE || !s_code_valid (code)) {
+        memcpy (code, at, S_CODE);
+        if (!s_code_valid (code)) {
             rc = s_fail (c->error, YW_ESTORE, "check: obj key \"%s\" is not an object code",
                          code);
             break;
         }
+        per_run[run]++;
+        if (!objmap_bloom_has (&c->objects.run[run], code)) {
+            rc = s_fail (c->error, YW_ESTORE,
+                         "check: object %s: not in the Bloom filter of its run %u", code,
+                         c->objects.run[run].id);
+            break;
+        }
+        value = (MDB_val){8, (void *)seq};
         if (s_object_read (self, c->txn, &value, code, object)) {
             rc = s_fail (c->error, YW_ESTORE, "check: object %s: malformed claims", code);
             break;
@@ -4366,11 +4425,21 @@ s_check_objects (s_check_t *c, uint64_t *expected_index)
         }
         *expected_index += keys.count;
     }
-    if (rc == 0 && lmdb != MDB_NOTFOUND)
-        rc = s_fail (c->error, YW_ESTORE, "check: obj walk: %s", mdb_strerror (lmdb));
+    if (rc == 0 && lmdb && lmdb != MDB_NOTFOUND)
+        rc = s_fail (c->error, YW_ESTORE, "check: obj walk: %s",
+                     lmdb == MDB_CORRUPTED
+                         ? "an object code in two runs, or a malformed entry"
+                         : mdb_strerror (lmdb));
+    for (size_t i = 0; rc == 0 && i < c->objects.count; i++)
+        if (per_run[i] != c->objects.run[i].codes)
+            rc = s_fail (c->error, YW_ESTORE,
+                         "check: obj run %u holds %llu codes, objrun says %llu",
+                         c->objects.run[i].id, (unsigned long long)per_run[i],
+                         (unsigned long long)c->objects.run[i].codes);
     free (object);
+    objmap_iter_close (iter);
+    free (iter);
     mdb_cursor_close (idx);
-    mdb_cursor_close (cursor);
     return rc;
 }
 
@@ -4415,9 +4484,10 @@ s_check_index_extra (s_check_t *c)
             seq = s_get64 (data.mv_data);
             memcpy (code, (const uint8_t *)data.mv_data + 8, S_CODE);
         }
-        MDB_val object_key = {S_CODE, code}, value;
+        uint8_t found[8];
+        MDB_val value = {8, found};
         const char *why = NULL;
-        if (this.size == 0 || mdb_get (c->txn, self->obj, &object_key, &value))
+        if (this.size == 0 || objmap_find (&c->objects, code, found))
             why = "a missing object";
         else if (s_object_read (self, c->txn, &value, code, object) || object->visible < 0)
             why = "an object with no visible record";
@@ -4445,7 +4515,7 @@ s_check_index_extra (s_check_t *c)
         s_key_t this = {.size = 0};
         char code[YW_OBJECT_CODE_SIZE] = "?";
         const char *why = NULL;
-        MDB_val seq = {8, (uint8_t *)key.mv_data + key.mv_size - 8}, value;
+        MDB_val seq = {8, (uint8_t *)key.mv_data + key.mv_size - 8};
         if (key.mv_size <= 8 || key.mv_size - 8 + 2 > sizeof this.data)
             why = "a malformed entry";
         else {
@@ -4453,15 +4523,15 @@ s_check_index_extra (s_check_t *c)
             memcpy (this.data + 1, key.mv_data, key.mv_size - 8);
             this.data[key.mv_size - 7] = '\0';
             this.size = key.mv_size - 6;
-            MDB_val object_key = {S_CODE, object->code};
+            uint8_t found[8];
             if (s_object_read (self, c->txn, &seq, NULL, object))
                 why = "a missing object";
             else {
                 memcpy (code, object->code, sizeof code);
                 if (object->visible < 0)
                     why = "an object with no visible record";
-                else if (mdb_get (c->txn, self->obj, &object_key, &value) ||
-                         value.mv_size != 8 || memcmp (value.mv_data, seq.mv_data, 8))
+                else if (objmap_find (&c->objects, object->code, found) ||
+                         memcmp (found, seq.mv_data, 8))
                     why = "an object of another seq";
                 else
                     why = s_check_entry (c, object, &this);

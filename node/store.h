@@ -16,10 +16,10 @@
     LMDB's cost model decides the layout (DESIGN 4.2): every commit rewrites
     each page it touched, so large values live in append-only tables written
     in key order (body, log, reject); the index and source tables are keyed
-    so that a new object's entries are appended too (idx, src); the one
-    table keyed at random, obj, holds 8-byte values (an object's claims are
-    in rec, appended by seq: a commit rewrites each page of obj it touched,
-    and at a million objects that is most of the table); keys are sorted before
+    so that a new object's entries are appended too (idx, src); object codes,
+    which are random keys, are kept as sorted runs appended whole (obj,
+    objmap.h), and the one B-tree still keyed at random, plate, holds small
+    entries; keys are sorted before
     they are touched and written through cursors (LMDB finds a key next to
     the last one without descending the tree); a transaction takes several
     ingest batches (group commit); an unchanged record costs one read and no
@@ -28,10 +28,13 @@
     Tables (named LMDB databases; integers big-endian so memcmp order is
     numeric order):
 
-      obj     object_code (23 bytes) -> u64 seq: the object's number in this
-              store, from an HLC value when it was first claimed
-              (increasing, so a new object's claims and index entries go at
-              the end of their tables and ranges).
+      obj     u32 run + object_code (23 bytes) -> u64 seq: the object's
+              number in this store, from an HLC value when it was first
+              claimed (increasing, so a new object's claims and index
+              entries go at the end of their tables and ranges). A
+              transaction's new objects are one new run; runs merge as
+              objmap.h says, and each has a Bloom filter in objrun.
+      objrun  u32 run -> its code count and Bloom filter (objmap.h).
       rec     u64 seq -> the object's claims, one per origin node that
               reports it (DESIGN 4.4), and which one is visible:
                 u8 format (2), u8 claim count, u8 visible claim (0xff: none,
@@ -171,7 +174,7 @@ typedef struct _store_t store_t;
 /* Size of every `error` buffer the store writes a message into. */
 #define STORE_ERROR_SIZE 256
 
-#define STORE_SCHEMA 4                          /* format of the tables above */
+#define STORE_SCHEMA 5                          /* format of the tables above */
 #define STORE_DEFAULT_MAP ((size_t)8 << 30)    /* initial map size */
 #define STORE_DEFAULT_MAP_MAX ((size_t)1 << 40) /* the map never grows past */
 

@@ -1710,6 +1710,31 @@ s_add_plate_entry (MDB_txn *txn, MDB_env *env)
 }
 
 static void
+s_drop_object (MDB_txn *txn, MDB_env *env)
+{
+    s_drop_entry (txn, "obj", 0, MDB_LAST);
+}
+
+/* Zeroes the Bloom filter of the first run: its codes no longer pass. */
+static void
+s_clear_bloom (MDB_txn *txn, MDB_env *env)
+{
+    MDB_dbi objrun;
+    assert_int_equal (mdb_dbi_open (txn, "objrun", 0, &objrun), 0);
+    MDB_cursor *cursor;
+    assert_int_equal (mdb_cursor_open (txn, objrun, &cursor), 0);
+    MDB_val key, data;
+    assert_int_equal (mdb_cursor_get (cursor, &key, &data, MDB_FIRST), 0);
+    uint8_t *copy = malloc (data.mv_size);
+    memcpy (copy, data.mv_data, 16);
+    memset (copy + 16, 0, data.mv_size - 16);
+    MDB_val value = {data.mv_size, copy};
+    assert_int_equal (mdb_cursor_put (cursor, &key, &value, MDB_CURRENT), 0);
+    mdb_cursor_close (cursor);
+    free (copy);
+}
+
+static void
 s_drop_body (MDB_txn *txn, MDB_env *env)
 {
     s_drop_entry (txn, "body", 0, MDB_FIRST);
@@ -1783,6 +1808,8 @@ test_check_finds_damage (void **state)
         {s_drop_plate_entry, "index entry 'p'"},
         {s_add_plate_entry, "plate entry \"鲁A99999\" -> ? points to a missing object"},
         {s_drop_body, "is missing"},
+        {s_drop_object, "check: obj holds"},
+        {s_clear_bloom, "not in the Bloom filter of its run"},
         {s_drop_log_entry, "log seq 3 follows 1"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {

@@ -5,7 +5,7 @@ set -euo pipefail
 
 packages=(
     build-essential cmake pkg-config
-    libzmq3-dev libprotobuf-c-dev protobuf-c-compiler liblmdb-dev lmdb-utils
+    libzmq3-dev libprotobuf-c-dev protobuf-c-compiler liblmdb-dev lmdb-utils libxxhash-dev
     libssl-dev openssl libcmocka-dev libutf8proc-dev libinih-dev libjansson-dev
     libcivetweb-dev
     clang libclang-rt-14-dev
