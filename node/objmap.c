@@ -13,16 +13,23 @@
 #define S_BLOCK 64              /* bytes of a Bloom block */
 #define S_BITS_PER_CODE 10
 #define S_PROBES 7
+#define S_RUNS_SOFT 24 /* runs a flush leaves at most */
 
 typedef struct {
     char code[OBJMAP_CODE];
     uint8_t seq[8];
+    uint64_t hash;
 } s_entry_t;
+
+/* A slot of the pending set: the code's hash's upper 32 bits, then its
+   entry index + 1 (0: empty), so that a probe reads an entry only when the
+   hashes agree. */
+#define S_SLOT(hash, index) (((hash) >> 32) << 32 | ((uint64_t)(index) + 1))
 
 struct _objmap_pending_t {
     s_entry_t *entry;
     size_t count, size;
-    uint32_t *slot; /* open addressing: entry index + 1, 0 = empty */
+    uint64_t *slot; /* open addressing */
     size_t slots;   /* a power of two, at least twice count */
 };
 
@@ -52,8 +59,8 @@ s_put64 (uint8_t *out, uint64_t value)
     s_put32 (out + 4, (uint32_t)value);
 }
 
-static uint64_t
-s_hash (const char *code)
+uint64_t
+objmap_hash (const char *code)
 {
     return XXH3_64bits (code, OBJMAP_CODE);
 }
@@ -100,7 +107,7 @@ s_bloom_has (const uint8_t *bloom, uint32_t blocks, uint64_t h)
 bool
 objmap_bloom_has (const objmap_run_t *run, const char *code)
 {
-    return run->bloom && s_bloom_has (run->bloom, run->blocks, s_hash (code));
+    return run->bloom && s_bloom_has (run->bloom, run->blocks, objmap_hash (code));
 }
 
 /* -------------------------------------------------------------- views */
@@ -149,9 +156,8 @@ objmap_codes (const objmap_view_t *view)
 }
 
 int
-objmap_find (const objmap_view_t *view, const char *code, uint8_t *seq)
+objmap_find (const objmap_view_t *view, const char *code, uint64_t h, uint8_t *seq)
 {
-    uint64_t h = s_hash (code);
     uint8_t data[S_KEY];
     memcpy (data + 4, code, OBJMAP_CODE);
     for (size_t i = view->count; i-- > 0;) {
@@ -295,14 +301,16 @@ static void
 s_slot_put (objmap_pending_t *self, size_t index)
 {
     size_t mask = self->slots - 1;
-    size_t at = (size_t)s_hash (self->entry[index].code) & mask;
+    uint64_t hash = self->entry[index].hash;
+    size_t at = (size_t)hash & mask;
     while (self->slot[at])
         at = (at + 1) & mask;
-    self->slot[at] = (uint32_t)index + 1;
+    self->slot[at] = S_SLOT (hash, index);
 }
 
 void
-objmap_pending_add (objmap_pending_t *self, const char *code, const uint8_t *seq)
+objmap_pending_add (objmap_pending_t *self, const char *code, uint64_t hash,
+                    const uint8_t *seq)
 {
     if (self->count == self->size) {
         self->size = self->size ? 2 * self->size : 4096;
@@ -318,17 +326,22 @@ objmap_pending_add (objmap_pending_t *self, const char *code, const uint8_t *seq
     s_entry_t *entry = &self->entry[self->count];
     memcpy (entry->code, code, OBJMAP_CODE);
     memcpy (entry->seq, seq, 8);
+    entry->hash = hash;
     s_slot_put (self, self->count++);
 }
 
 bool
-objmap_pending_find (const objmap_pending_t *self, const char *code, uint8_t *seq)
+objmap_pending_find (const objmap_pending_t *self, const char *code, uint64_t hash,
+                     uint8_t *seq)
 {
     if (!self->count)
         return false;
     size_t mask = self->slots - 1;
-    for (size_t at = (size_t)s_hash (code) & mask; self->slot[at]; at = (at + 1) & mask) {
-        const s_entry_t *entry = &self->entry[self->slot[at] - 1];
+    uint64_t tag = hash >> 32 << 32;
+    for (size_t at = (size_t)hash & mask; self->slot[at]; at = (at + 1) & mask) {
+        if ((self->slot[at] & ~(uint64_t)UINT32_MAX) != tag)
+            continue;
+        const s_entry_t *entry = &self->entry[(self->slot[at] & UINT32_MAX) - 1];
         if (memcmp (entry->code, code, OBJMAP_CODE) == 0) {
             memcpy (seq, entry->seq, 8);
             return true;
@@ -366,13 +379,13 @@ s_writer_open (s_writer_t *w, objmap_view_t *view, uint64_t expected)
 }
 
 static int
-s_writer_add (s_writer_t *w, const char *code, const uint8_t *seq)
+s_writer_add (s_writer_t *w, const char *code, uint64_t hash, const uint8_t *seq)
 {
     uint8_t data[S_KEY];
     s_put32 (data, w->id);
     memcpy (data + 4, code, OBJMAP_CODE);
     MDB_val key = {S_KEY, data}, value = {8, (void *)seq};
-    s_bloom_add (w->bloom, w->blocks, s_hash (code));
+    s_bloom_add (w->bloom, w->blocks, hash);
     w->codes++;
     return mdb_cursor_put (w->cursor, &key, &value, MDB_APPEND);
 }
@@ -448,7 +461,7 @@ s_merge (objmap_view_t *view, size_t from)
     const char *code;
     const uint8_t *seq;
     while (rc == 0 && (rc = objmap_iter_next (&iter, &code, &seq, NULL)) == 0)
-        rc = s_writer_add (&w, code, seq);
+        rc = s_writer_add (&w, code, objmap_hash (code), seq);
     objmap_iter_close (&iter);
     if (rc == MDB_NOTFOUND)
         rc = 0;
@@ -473,19 +486,25 @@ objmap_flush (objmap_pending_t *self, objmap_view_t *view)
     s_writer_t w = {0};
     int rc = s_writer_open (&w, view, self->count);
     for (size_t i = 0; rc == 0 && i < self->count; i++)
-        rc = s_writer_add (&w, self->entry[i].code, self->entry[i].seq);
+        rc =
+            s_writer_add (&w, self->entry[i].code, self->entry[i].hash, self->entry[i].seq);
     if ((rc = s_writer_close (&w, view, rc)))
         return rc;
     view->run[view->count++] = (objmap_run_t){w.id, self->count, w.blocks, NULL};
     objmap_pending_reset (self);
-    /* the oldest run that is no larger than half of the runs after it
+    /* the oldest run that is no larger than a quarter of the runs after it
        starts the merge */
     uint64_t after = 0;
     size_t from = view->count;
     for (size_t i = view->count; i-- > 0;) {
-        if (i + 1 < view->count && 2 * view->run[i].codes <= after)
+        if (i + 1 < view->count && 4 * view->run[i].codes <= after)
             from = i;
         after += view->run[i].codes;
     }
+    /* many small commits make many small runs: a lookup asks each, so
+       past S_RUNS_SOFT the newest merge whatever their sizes */
+    size_t left = from < view->count ? from + 1 : view->count;
+    if (left > S_RUNS_SOFT)
+        from = S_RUNS_SOFT - 1;
     return from < view->count ? s_merge (view, from) : 0;
 }

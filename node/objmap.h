@@ -14,13 +14,15 @@
 
     The new objects of a write transaction are one new run, written in key
     order with MDB_APPEND (full pages; no existing page is touched). Runs are
-    merged, in the same transaction, when a run is no larger than half of
-    all the runs after it together: the merge reads those runs in code order,
+    merged, in the same transaction, when a run is no larger than a quarter
+    of all the runs after it together: the merge reads those runs in code order,
     appends them as one new run and deletes them. Sizes then shrink
     geometrically from the oldest run to the newest, so there are O(log n)
-    runs (4 at a million codes in commits of 100,000; 12 at a hundred
-    million) and a code is rewritten O(log n) times, each time in a
-    sequential pass. A lookup asks each run's Bloom filter, newest first, and
+    runs (at most 5 at a million codes in commits of 100,000; 16 at a
+    hundred million) and a code is rewritten O(log n) times, each time in a
+    sequential pass (once on average at a million, 3 times at a hundred
+    million). Commits of one new object each would leave about 30 runs at a
+    million objects; a flush leaves at most 24 (the newest are merged). A lookup asks each run's Bloom filter, newest first, and
     searches only the runs that may hold the code. A code is in exactly one
     run; codes are never removed.
 
@@ -65,9 +67,12 @@ int objmap_view (objmap_view_t *view, MDB_txn *txn, MDB_dbi obj, MDB_dbi objrun)
 /* All the codes of the view. */
 uint64_t objmap_codes (const objmap_view_t *view);
 
-/* code's seq (8 bytes, big-endian) into seq. 0, MDB_NOTFOUND, or an LMDB
-   code. */
-int objmap_find (const objmap_view_t *view, const char *code, uint8_t *seq);
+/* The hash of a code that the lookups below take (computed once per code). */
+uint64_t objmap_hash (const char *code);
+
+/* code's seq (8 bytes, big-endian) into seq; hash is objmap_hash (code).
+   0, MDB_NOTFOUND, or an LMDB code. */
+int objmap_find (const objmap_view_t *view, const char *code, uint64_t hash, uint8_t *seq);
 
 /* Whether the run's Bloom filter admits code (for checks). */
 bool objmap_bloom_has (const objmap_run_t *run, const char *code);
@@ -107,11 +112,14 @@ void objmap_pending_destroy (objmap_pending_t **self_p);
 /* Forgets every pending code (a transaction begins or aborts). */
 void objmap_pending_reset (objmap_pending_t *self);
 
-/* Adds a new code (one not in the view and not pending) and its seq. */
-void objmap_pending_add (objmap_pending_t *self, const char *code, const uint8_t *seq);
+/* Adds a new code (one not in the view and not pending), its hash and its
+   seq. */
+void objmap_pending_add (objmap_pending_t *self, const char *code, uint64_t hash,
+                         const uint8_t *seq);
 
-/* Whether code is pending; its seq into seq. */
-bool objmap_pending_find (const objmap_pending_t *self, const char *code, uint8_t *seq);
+/* Whether code (of hash) is pending; its seq into seq. */
+bool objmap_pending_find (const objmap_pending_t *self, const char *code, uint64_t hash,
+                          uint8_t *seq);
 
 size_t objmap_pending_count (const objmap_pending_t *self);
 

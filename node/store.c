@@ -881,6 +881,7 @@ typedef struct {
     MDB_cursor *idx_cur;
     MDB_cursor *plate_cur;
     bool known;         /* the object s_object_load () read is in the map */
+    uint64_t code_hash; /* ... and objmap_hash () of its code */
     uint64_t seq_floor; /* HLC at begin: objects with a larger seq are new here */
     char origin_id[YW_NODE_ID_SIZE]; /* the origin last looked up, and its ordinal */
     uint32_t origin_ordinal;
@@ -1540,7 +1541,7 @@ s_claim_set (s_txn_t *t, const char *code, s_object_t *object, s_claim_t *claim,
         /* a new object: code -> seq into this transaction's new run of the
            map, and its claims at the end of rec (its seq is above every
            other) */
-        objmap_pending_add (self->pending, code, seq);
+        objmap_pending_add (self->pending, code, t->code_hash, seq);
         rc = mdb_cursor_put (t->rec_cur, &rec_key, &value, MDB_APPEND);
         if (rc == MDB_KEYEXIST) /* a seq below the last one: not expected */
             rc = mdb_cursor_put (t->rec_cur, &rec_key, &value, 0);
@@ -1559,9 +1560,10 @@ static int
 s_object_load (s_txn_t *t, const char *code)
 {
     uint8_t seq[8];
-    int rc = objmap_pending_find (t->store->pending, code, seq)
+    t->code_hash = objmap_hash (code);
+    int rc = objmap_pending_find (t->store->pending, code, t->code_hash, seq)
                  ? 0
-                 : objmap_find (&t->objects, code, seq);
+                 : objmap_find (&t->objects, code, t->code_hash, seq);
     t->known = rc == 0;
     if (rc == MDB_NOTFOUND) {
         t->store->object.count = 0;
@@ -3697,7 +3699,7 @@ store_get (store_t *self, const char *object_code, yw_record_t *record,
     objmap_view_t *objects = yw_malloc (sizeof *objects);
     rc = objmap_view (objects, txn, self->obj, self->objrun);
     if (rc == 0)
-        rc = objmap_find (objects, object_code, seq);
+        rc = objmap_find (objects, object_code, objmap_hash (object_code), seq);
     free (objects);
     if (rc) {
         rc = rc == MDB_NOTFOUND ? YW_ENOTFOUND : YW_ESTORE;
@@ -4487,7 +4489,7 @@ s_check_index_extra (s_check_t *c)
         uint8_t found[8];
         MDB_val value = {8, found};
         const char *why = NULL;
-        if (this.size == 0 || objmap_find (&c->objects, code, found))
+        if (this.size == 0 || objmap_find (&c->objects, code, objmap_hash (code), found))
             why = "a missing object";
         else if (s_object_read (self, c->txn, &value, code, object) || object->visible < 0)
             why = "an object with no visible record";
@@ -4530,7 +4532,8 @@ s_check_index_extra (s_check_t *c)
                 memcpy (code, object->code, sizeof code);
                 if (object->visible < 0)
                     why = "an object with no visible record";
-                else if (objmap_find (&c->objects, object->code, found) ||
+                else if (objmap_find (&c->objects, object->code, objmap_hash (object->code),
+                                      found) ||
                          memcmp (found, seq.mv_data, 8))
                     why = "an object of another seq";
                 else
