@@ -114,8 +114,12 @@ s_cmd_validate (const codebook_t *codebook, int argc, char **argv)
         const char *input = argv[i];
         char value[YW_MAX_FIELD];
         char detail[YW_NORM_DETAIL] = "";
+        /* As rowmap reads plate fields: only a plate loses its separators
+           (鲁A·12345); a hyphen in a USCC or VIN is for its validator to report */
         yw_reason_t reason =
-            codebook_norm_code (input, strlen (input), value, sizeof value, detail);
+            strcmp (kind, "plate") == 0
+                ? codebook_norm_plate (input, strlen (input), value, sizeof value, detail)
+                : codebook_norm_code (input, strlen (input), value, sizeof value, detail);
         if (reason == YW_R_OK)
             reason = s_validate (codebook, kind, value, detail);
         if (reason == YW_R_OK) {

@@ -71,6 +71,15 @@ run 0 codebook validate plate 鲁A12345 鲁Ａ１２３４５ "鲁A 12345"
 run 1 codebook validate plate 齐A12345 鲁A1234
 grep -q "^齐A12345${tab}invalid${tab}PLATE_PROVINCE: " "$tmp/out" || fail "plate province"
 grep -q "^鲁A1234${tab}invalid${tab}PLATE_FORMAT: " "$tmp/out" || fail "plate format"
+# A separator between a plate's parts goes (codebook_norm_plate, as rowmap
+# reads plate fields); one anywhere else stays for the validator, and a USCC
+# keeps its hyphen
+run 0 codebook validate plate 鲁A·12345
+expect_out "鲁A·12345${tab}ok"
+run 1 codebook validate plate ·鲁A12345
+expect_out "·鲁A12345${tab}invalid${tab}PLATE_FORMAT: plate \"·鲁A12345\": not a valid plate number (号牌号码格式错误)"
+run 1 codebook validate uscc 91440300-1922038216
+expect_out "91440300-1922038216${tab}invalid${tab}USCC_LENGTH: uscc \"91440300-1922038216\": credit code not 18 characters (统一社会信用代码不是 18 位)"
 
 run 1 codebook validate vin ""
 expect_out "${tab}invalid${tab}MISSING: vin \"\": empty (必填项缺失)"

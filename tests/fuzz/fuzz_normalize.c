@@ -11,6 +11,11 @@
       lower-case ASCII), equal to utf8proc's own NFKC folded the same way,
       and normalizing it again gives it back; a smaller buffer gives the same
       answer or YW_R_TOO_LONG, exactly when the value does not fit;
+    - plates: codebook_norm_code's reason and detail, at any output size
+      (the separators go after the code is written); an OK output is
+      NUL-terminated within the buffer and is the code's output less exactly
+      the separators that stand alone between two plate characters, and
+      normalizing it again gives it back;
     - BAD_ENCODING exactly when utf8proc finds the bytes invalid (or a NUL);
     - numbers and dates: an OK value lies in its range and, written back in
       its base unit, reads as the same value; normalizing the text first
@@ -174,6 +179,78 @@ s_check_text (text_fn_t fn, bool code, const char *in, size_t len, size_t small_
         CHECK (small[0] == '\0');
 }
 
+/* normalize.h's plate separators (after NFKC) and plate characters */
+static bool
+s_is_plate_separator (int32_t cp)
+{
+    return cp == '-' || cp == 0x00B7 || cp == 0x2022 || cp == 0x30FB;
+}
+
+static bool
+s_is_plate_char (int32_t cp)
+{
+    return (cp >= '0' && cp <= '9') || (cp >= 'A' && cp <= 'Z') ||
+           (cp >= 'a' && cp <= 'z') || (cp >= 0x4E00 && cp <= 0x9FFF);
+}
+
+/* codebook_norm_code, which s_check_text has checked, is the reference */
+static void
+s_check_plate (const char *in, size_t len, size_t small_size)
+{
+    static char code[BIG + 1], out[BIG + 1], again[BIG + 1], small[260], code_small[260];
+    char code_detail[YW_NORM_DETAIL], detail[YW_NORM_DETAIL];
+    int code_rc = codebook_norm_code (in, len, code, BIG, code_detail);
+    memset (out, 'Z', sizeof out);
+    memset (detail, 'Z', sizeof detail);
+    int rc = codebook_norm_plate (in, len, out, BIG, detail);
+    s_check_detail (rc, detail);
+    CHECK (rc == code_rc);
+    if (rc != YW_R_OK)
+        CHECK (strcmp (detail, code_detail) == 0);
+    else {
+        CHECK (memchr (out, '\0', BIG) != NULL);
+        /* Walk the code's output: each character is in the plate's, in order,
+           unless it is a separator between two plate characters as written */
+        size_t n = strlen (code), o = 0, i = 0;
+        int32_t previous = 0;
+        while (i < n) {
+            int32_t cp, next = 0;
+            utf8proc_ssize_t size = utf8proc_iterate ((const utf8proc_uint8_t *)code + i,
+                                                      (utf8proc_ssize_t)(n - i), &cp);
+            CHECK (size > 0);
+            if (i + (size_t)size < n)
+                utf8proc_iterate ((const utf8proc_uint8_t *)code + i + size,
+                                  (utf8proc_ssize_t)(n - i - (size_t)size), &next);
+            if (!(s_is_plate_separator (cp) && s_is_plate_char (previous) &&
+                  s_is_plate_char (next))) {
+                CHECK (memcmp (out + o, code + i, (size_t)size) == 0);
+                o += (size_t)size;
+            }
+            previous = cp;
+            i += (size_t)size;
+        }
+        CHECK (out[o] == '\0');
+        /* Idempotent */
+        CHECK (codebook_norm_plate (out, o, again, BIG, NULL) == YW_R_OK);
+        CHECK (strcmp (out, again) == 0);
+    }
+    /* A smaller buffer: TOO_LONG exactly when the code's output does not fit */
+    memset (small, 'Z', sizeof small);
+    char small_detail[YW_NORM_DETAIL];
+    int small_rc =
+        codebook_norm_plate (in, len, small_size ? small : NULL, small_size, small_detail);
+    CHECK (small[small_size] == 'Z');
+    s_check_detail (small_rc, small_detail);
+    CHECK (small_rc ==
+           codebook_norm_code (in, len, small_size ? code_small : NULL, small_size, NULL));
+    if (small_rc == YW_R_OK) {
+        CHECK (memchr (small, '\0', small_size) != NULL);
+        CHECK (strcmp (small, out) == 0);
+    }
+    else if (small_size)
+        CHECK (small[0] == '\0');
+}
+
 typedef int (*quantity_fn_t) (const char *, size_t, int64_t *, char *);
 
 /* Writes value (in the base unit, `decimals` implied decimals) as text. */
@@ -292,6 +369,7 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
 
     s_check_text (codebook_norm_text, false, in, len, small_size);
     s_check_text (codebook_norm_code, true, in, len, small_size);
+    s_check_plate (in, len, small_size);
     s_check_date (codebook_norm_date, in, len, false);
     s_check_date (codebook_norm_year, in, len, true);
     s_check_quantity (codebook_norm_count, in, len, 0, 1000000000, 0, "");
