@@ -22,6 +22,7 @@
 #include "heap.h"
 #include "hlc.h"
 #include "objmap.h"
+#include "platemap.h"
 #include "yw.h"
 
 #define S_CODE (YW_OBJECT_CODE_SIZE - 1) /* 23 */
@@ -107,10 +108,11 @@ struct _store_t {
     bool read_only;
     int lock_fd;
     MDB_env *env;
-    MDB_dbi obj, objrun, rec, body, log, idx, plate, src, reject, origin, meta, batch,
-        chunk;
-    objmap_pending_t *pending; /* a write transaction's new objects */
-    MDB_txn *rtxn;             /* cached read transaction, reset between calls */
+    MDB_dbi obj, objrun, rec, body, log, idx, plate, platerun, src, reject, origin, meta,
+        batch, chunk;
+    objmap_pending_t *pending;  /* a write transaction's new objects */
+    platemap_pending_t *plates; /* ... and its plate index changes */
+    MDB_txn *rtxn;              /* cached read transaction, reset between calls */
     size_t map_size, map_max;
     bool broken; /* LMDB said MDB_PANIC: reopen before the next write */
     hlc_t hlc;
@@ -437,6 +439,7 @@ s_env_open (store_t *self, char *error)
         {"objrun", offsetof (store_t, objrun), 0, false},
         {"rec", offsetof (store_t, rec), 0, false},
         {"plate", offsetof (store_t, plate), 0, false},
+        {"platerun", offsetof (store_t, platerun), 0, false},
         {"body", offsetof (store_t, body), 0, false},
         {"log", offsetof (store_t, log), 0, false},
         {"idx", offsetof (store_t, idx), MDB_DUPSORT | MDB_DUPFIXED, false},
@@ -813,6 +816,7 @@ store_open (const store_options_t *options, store_t **store_p, char *error)
     self->read_only = options->read_only;
     self->lock_fd = -1;
     self->pending = objmap_pending_new ();
+    self->plates = platemap_pending_new ();
     self->map_size = options->map_size ? options->map_size : STORE_DEFAULT_MAP;
     self->map_max = options->map_max ? options->map_max : STORE_DEFAULT_MAP_MAX;
     if (self->map_max < self->map_size)
@@ -857,6 +861,7 @@ store_destroy (store_t **self_p)
         free (self->buffers[i].data);
     batch_builder_destroy (&self->builder);
     objmap_pending_destroy (&self->pending);
+    platemap_pending_destroy (&self->plates);
     free (self->dir);
     free (self);
     *self_p = NULL;
@@ -879,10 +884,10 @@ typedef struct {
     MDB_cursor *body_cur;
     MDB_cursor *src_cur;
     MDB_cursor *idx_cur;
-    MDB_cursor *plate_cur;
-    bool known;         /* the object s_object_load () read is in the map */
-    uint64_t code_hash; /* ... and objmap_hash () of its code */
-    uint64_t seq_floor; /* HLC at begin: objects with a larger seq are new here */
+    platemap_view_t plates; /* the plate index (platemap.h) */
+    bool known;             /* the object s_object_load () read is in the map */
+    uint64_t code_hash;     /* ... and objmap_hash () of its code */
+    uint64_t seq_floor;     /* HLC at begin: objects with a larger seq are new here */
     char origin_id[YW_NODE_ID_SIZE]; /* the origin last looked up, and its ordinal */
     uint32_t origin_ordinal;
     uint64_t next_body; /* next body position */
@@ -944,12 +949,13 @@ s_cursors_open (s_txn_t *t)
     t->known = false;
     t->origin_id[0] = '\0';
     objmap_pending_reset (self->pending);
+    platemap_pending_reset (self->plates);
     if ((rc = objmap_view (&t->objects, t->txn, self->obj, self->objrun)) ||
+        (rc = platemap_view (&t->plates, t->txn, self->plate, self->platerun)) ||
         (rc = mdb_cursor_open (t->txn, self->rec, &t->rec_cur)) ||
         (rc = mdb_cursor_open (t->txn, self->body, &t->body_cur)) ||
         (rc = mdb_cursor_open (t->txn, self->src, &t->src_cur)) ||
-        (rc = mdb_cursor_open (t->txn, self->idx, &t->idx_cur)) ||
-        (rc = mdb_cursor_open (t->txn, self->plate, &t->plate_cur)))
+        (rc = mdb_cursor_open (t->txn, self->idx, &t->idx_cur)))
         return rc;
     return 0;
 }
@@ -1011,6 +1017,7 @@ s_txn_abort (s_txn_t *t)
         t->txn = NULL;
     }
     objmap_pending_reset (t->store->pending);
+    platemap_pending_reset (t->store->plates);
     s_origin_truncate (t->store, t->origins_before);
 }
 
@@ -1076,6 +1083,8 @@ s_txn_commit (s_txn_t *t)
         return rc;
     if ((rc = objmap_flush (self->pending, &t->objects)))
         return s_lmdb_fail (t->error, rc, "object map");
+    if ((rc = platemap_flush (self->plates, &t->plates)))
+        return s_lmdb_fail (t->error, rc, "plate index");
     if (!t->dirty) {
         s_txn_abort (t);
         return 0;
@@ -1361,36 +1370,13 @@ s_index_sort (store_t *self)
     return from;
 }
 
-/* Table plate's key for plate bytes and an object seq, into out (at least
-   sizeof (s_key_t) + 8 bytes); its size. */
-static size_t
-s_plate_key (uint8_t *out, const void *plate, size_t size, const uint8_t *seq)
-{
-    memcpy (out, plate, size);
-    memcpy (out + size, seq, 8);
-    return size + 8;
-}
-
-/* A queued change of a plate ('p' plate NUL) in table plate. */
-static int
+/* Queues a plate index change (written as one run at the commit). */
+static void
 s_plate_op (s_txn_t *t, const s_index_op_t *op)
 {
-    uint8_t data[sizeof (s_key_t) + 8];
-    const uint8_t *key = t->store->arena + op->key_at;
-    MDB_val entry = {s_plate_key (data, key + 1, op->key_size - 2u, op->seq), data};
-    MDB_val empty = {0, NULL};
-    int lmdb;
-    if (op->remove) {
-        lmdb = mdb_cursor_get (t->plate_cur, &entry, &empty, MDB_SET);
-        if (lmdb == 0)
-            lmdb = mdb_cursor_del (t->plate_cur, 0);
-        if (lmdb == MDB_NOTFOUND)
-            lmdb = 0;
-    }
-    else
-        lmdb = mdb_cursor_put (t->plate_cur, &entry, &empty, 0);
-    return lmdb ? s_lmdb_fail (t->error, lmdb, op->remove ? "plate delete" : "plate put")
-                : 0;
+    const uint8_t *key = t->store->arena + op->key_at; /* 'p' plate NUL */
+    platemap_pending_put (t->store->plates, key + 1, op->key_size - 2u, op->seq,
+                          op->remove);
 }
 
 /* Applies the queued index changes in key order. */
@@ -1404,7 +1390,7 @@ s_index_flush (s_txn_t *t)
         const s_index_op_t *op = &self->ops[order[i].op];
         MDB_val key = {op->key_size, self->arena + op->key_at};
         if (key.mv_size >= 2 && self->arena[op->key_at] == 'p') {
-            rc = s_plate_op (t, op);
+            s_plate_op (t, op);
             continue;
         }
         bool fresh = !op->remove && s_get64 (op->seq) > t->seq_floor;
@@ -3386,8 +3372,7 @@ store_snapshot_open (store_t *self, store_snapshot_t **snapshot_p, uint64_t *log
     uint64_t first = 0, last = 0;
     if (rc == 0 && (rc = objmap_view (&snapshot->objects, snapshot->txn, self->obj,
                                       self->objrun)) == 0)
-        rc = objmap_iter_open (&snapshot->iter, &snapshot->objects, 0,
-                               snapshot->objects.count);
+        rc = objmap_iter_open (&snapshot->iter, &snapshot->objects);
     if (rc || (rc = s_log_bounds (self, snapshot->txn, &first, &last))) {
         s_snapshot_close (snapshot);
         free (snapshot);
@@ -3752,9 +3737,9 @@ store_each_object (store_t *self, store_object_fn *fn, void *arg)
     objmap_iter_t *iter = yw_malloc (sizeof *iter);
     int lmdb = objmap_view (objects, txn, self->obj, self->objrun);
     if (lmdb == 0)
-        lmdb = objmap_iter_open (iter, objects, 0, objects->count);
+        lmdb = objmap_iter_open (iter, objects);
     else
-        iter->count = 0;
+        iter->runs.count = 0;
     s_object_t *object = yw_malloc (sizeof *object);
     const char *at;
     const uint8_t *seq;
@@ -3782,21 +3767,63 @@ store_each_object (store_t *self, store_object_fn *fn, void *arg)
     return rc;
 }
 
+/* A plate lookup's state: each seq the plate index gives is an object. */
+typedef struct {
+    store_t *self;
+    MDB_txn *txn;
+    s_object_t *object;
+    store_code_fn *fn;
+    void *arg;
+    int rc;
+} s_plate_find_t;
+
+static int
+s_plate_found (void *arg, const uint8_t *seq)
+{
+    s_plate_find_t *find = arg;
+    MDB_val value = {8, (void *)seq};
+    if (s_object_read (find->self, find->txn, &value, NULL, find->object)) {
+        find->rc = YW_ESTORE;
+        return 1;
+    }
+    char code[YW_OBJECT_CODE_SIZE];
+    memcpy (code, find->object->code, S_CODE);
+    code[S_CODE] = '\0';
+    find->rc = find->fn (find->arg, code);
+    return find->rc != 0;
+}
+
+static int
+s_find_plate (store_t *self, const char *plate, size_t size, store_code_fn *fn, void *arg)
+{
+    MDB_txn *txn;
+    int rc = s_read_begin (self, &txn);
+    if (rc)
+        return rc;
+    s_plate_find_t find = {self, txn, yw_malloc (sizeof (s_object_t)), fn, arg, 0};
+    platemap_view_t *plates = yw_malloc (sizeof *plates);
+    int lmdb = platemap_view (plates, txn, self->plate, self->platerun);
+    if (lmdb == 0)
+        lmdb = platemap_each (plates, plate, size, s_plate_found, &find);
+    rc = find.rc ? find.rc : lmdb ? YW_ESTORE : 0;
+    free (plates);
+    free (find.object);
+    s_read_end (self);
+    return rc;
+}
+
 int
 store_find (store_t *self, store_index_t index, yw_kind_t kind, const char *value,
             store_code_fn *fn, void *arg)
 {
     uint8_t prefix[sizeof (s_key_t)];
     size_t prefix_size = 0, n = value ? strlen (value) : 0;
-    size_t entry_size = 0; /* 0: any length */
+    size_t entry_size = 0;
     switch (index) {
-        case STORE_BY_PLATE: /* table plate: plate, seq -> nothing */
+        case STORE_BY_PLATE: /* the plate index (platemap.h) */
             if (n == 0 || n >= YW_SHORT_SIZE)
                 return YW_EINVAL;
-            memcpy (prefix, value, n);
-            prefix_size = n;
-            entry_size = n + 8;
-            break;
+            return s_find_plate (self, value, n, fn, arg);
         case STORE_BY_UNIT:
             if (n == 0 || n >= YW_USCC_SIZE)
                 return YW_EINVAL;
@@ -3822,37 +3849,24 @@ store_find (store_t *self, store_index_t index, yw_kind_t kind, const char *valu
     int rc = s_read_begin (self, &txn);
     if (rc)
         return rc;
-    bool plate = index == STORE_BY_PLATE;
     MDB_cursor *cursor;
-    if (mdb_cursor_open (txn, plate ? self->plate : self->idx, &cursor)) {
+    if (mdb_cursor_open (txn, self->idx, &cursor)) {
         s_read_end (self);
         return YW_ESTORE;
     }
-    s_object_t *object = plate ? yw_malloc (sizeof *object) : NULL;
     MDB_val key = {prefix_size, prefix}, data;
     int lmdb = mdb_cursor_get (cursor, &key, &data, MDB_SET_RANGE);
     for (; lmdb == 0 && key.mv_size >= prefix_size &&
            memcmp (key.mv_data, prefix, prefix_size) == 0;
          lmdb = mdb_cursor_get (cursor, &key, &data, MDB_NEXT)) {
-        if (key.mv_size != entry_size || (!plate && data.mv_size != S_INDEX_ITEM))
+        if (key.mv_size != entry_size || data.mv_size != S_INDEX_ITEM)
             continue;
         char code[YW_OBJECT_CODE_SIZE];
-        if (plate) {
-            /* the code is the seq's, in rec */
-            MDB_val seq = {8, (uint8_t *)key.mv_data + prefix_size};
-            if (s_object_read (self, txn, &seq, NULL, object)) {
-                rc = YW_ESTORE;
-                break;
-            }
-            memcpy (code, object->code, S_CODE);
-        }
-        else
-            memcpy (code, (const uint8_t *)data.mv_data + 8, S_CODE);
+        memcpy (code, (const uint8_t *)data.mv_data + 8, S_CODE);
         code[S_CODE] = '\0';
         if ((rc = fn (arg, code)))
             break;
     }
-    free (object);
     if (lmdb && lmdb != MDB_NOTFOUND)
         rc = YW_ESTORE;
     mdb_cursor_close (cursor);
@@ -4059,8 +4073,12 @@ store_stat (store_t *self, store_stat_t *stat)
         stat->bodies = st.ms_entries;
     if (mdb_stat (txn, self->idx, &st) == 0)
         stat->index_entries = st.ms_entries;
-    if (mdb_stat (txn, self->plate, &st) == 0)
-        stat->index_entries += st.ms_entries;
+    platemap_view_t *plates = yw_malloc (sizeof *plates);
+    uint64_t plate_entries = 0;
+    if (platemap_view (plates, txn, self->plate, self->platerun) == 0 &&
+        platemap_count (plates, &plate_entries) == 0)
+        stat->index_entries += plate_entries;
+    free (plates);
     if (mdb_stat (txn, self->log, &st) == 0)
         stat->log_entries = st.ms_entries;
     if (mdb_stat (txn, self->reject, &st) == 0)
@@ -4116,6 +4134,7 @@ typedef struct {
     uint64_t *positions; /* body positions the claims use */
     size_t position_count, position_capacity;
     objmap_view_t objects;
+    platemap_view_t plates;
     yw_record_t record;
 } s_check_t;
 
@@ -4309,8 +4328,26 @@ s_u64_compare (const void *a, const void *b)
     return x < y ? -1 : x > y;
 }
 
-/* Reads the object map's runs into c->objects; obj holds exactly their
-   entries. */
+/* Each run of a runs table (table `name`, catalog `catalog`) holds what
+   its catalog entry says, and nothing is outside the runs. */
+static int
+s_check_runs (s_check_t *c, const runs_view_t *view, const char *name, const char *catalog)
+{
+    size_t run = 0;
+    uint64_t found = 0;
+    int rc = runs_verify (view, &run, &found);
+    if (rc == MDB_CORRUPTED && run == view->count)
+        return s_fail (c->error, YW_ESTORE, "check: %s holds %llu entries outside its runs",
+                       name, (unsigned long long)found);
+    if (rc == MDB_CORRUPTED)
+        return s_fail (c->error, YW_ESTORE,
+                       "check: %s run %u holds %llu entries, %s says %llu", name,
+                       view->run[run].id, (unsigned long long)found, catalog,
+                       (unsigned long long)view->run[run].entries);
+    return rc ? s_fail (c->error, YW_ESTORE, "check: %s: %s", name, mdb_strerror (rc)) : 0;
+}
+
+/* Reads the object map's runs into c->objects and checks them. */
 static int
 s_check_object_map (s_check_t *c)
 {
@@ -4319,15 +4356,7 @@ s_check_object_map (s_check_t *c)
         return s_fail (c->error, YW_ESTORE, "check: objrun: %s",
                        rc == MDB_CORRUPTED ? "a malformed entry, or too many runs"
                                            : mdb_strerror (rc));
-    MDB_stat st;
-    if ((rc = mdb_stat (c->txn, c->self->obj, &st)))
-        return s_fail (c->error, YW_ESTORE, "check: obj: %s", mdb_strerror (rc));
-    if (st.ms_entries != objmap_codes (&c->objects))
-        return s_fail (c->error, YW_ESTORE,
-                       "check: obj holds %llu entries, its runs in objrun %llu",
-                       (unsigned long long)st.ms_entries,
-                       (unsigned long long)objmap_codes (&c->objects));
-    return 0;
+    return s_check_runs (c, &c->objects.runs, "obj", "objrun");
 }
 
 static int
@@ -4340,11 +4369,10 @@ s_check_objects (s_check_t *c, uint64_t *expected_index)
     int rc = s_check_object_map (c);
     if (rc)
         return rc;
-    uint64_t per_run[OBJMAP_MAX_RUNS] = {0};
     if (mdb_cursor_open (c->txn, self->idx, &idx))
         return s_fail (c->error, YW_ESTORE, "check: idx cursor");
     objmap_iter_t *iter = yw_malloc (sizeof *iter);
-    int lmdb = objmap_iter_open (iter, &c->objects, 0, c->objects.count);
+    int lmdb = objmap_iter_open (iter, &c->objects);
     s_object_t *object = yw_malloc (sizeof *object);
     MDB_val value;
     const char *at;
@@ -4358,11 +4386,10 @@ s_check_objects (s_check_t *c, uint64_t *expected_index)
                          code);
             break;
         }
-        per_run[run]++;
-        if (!objmap_bloom_has (&c->objects.run[run], code)) {
+        if (!objmap_bloom_has (&c->objects.runs.run[run], code)) {
             rc = s_fail (c->error, YW_ESTORE,
                          "check: object %s: not in the Bloom filter of its run %u", code,
-                         c->objects.run[run].id);
+                         c->objects.runs.run[run].id);
             break;
         }
         value = (MDB_val){8, (void *)seq};
@@ -4403,17 +4430,17 @@ s_check_objects (s_check_t *c, uint64_t *expected_index)
         s_keys_t keys;
         s_keys_of (&c->record, &keys);
         for (size_t k = 0; k < keys.count; k++) {
-            uint8_t item[S_INDEX_ITEM], entry[sizeof (s_key_t) + 8];
+            uint8_t item[S_INDEX_ITEM];
             s_put64 (item, object->seq);
             memcpy (item + 8, code, S_CODE);
             MDB_val index_key = {keys.key[k].size, keys.key[k].data};
             MDB_val data = {S_INDEX_ITEM, item};
             int missing;
             if (keys.key[k].data[0] == 'p') {
-                index_key.mv_size =
-                    s_plate_key (entry, keys.key[k].data + 1, keys.key[k].size - 2u, item);
-                index_key.mv_data = entry;
-                missing = mdb_get (c->txn, self->plate, &index_key, &data);
+                bool has = false;
+                missing = platemap_has (&c->plates, keys.key[k].data + 1,
+                                        keys.key[k].size - 2u, item, &has) ||
+                          !has;
             }
             else
                 missing = mdb_cursor_get (idx, &index_key, &data, MDB_GET_BOTH);
@@ -4432,12 +4459,6 @@ s_check_objects (s_check_t *c, uint64_t *expected_index)
                      lmdb == MDB_CORRUPTED
                          ? "an object code in two runs, or a malformed entry"
                          : mdb_strerror (lmdb));
-    for (size_t i = 0; rc == 0 && i < c->objects.count; i++)
-        if (per_run[i] != c->objects.run[i].codes)
-            rc = s_fail (c->error, YW_ESTORE,
-                         "check: obj run %u holds %llu codes, objrun says %llu",
-                         c->objects.run[i].id, (unsigned long long)per_run[i],
-                         (unsigned long long)c->objects.run[i].codes);
     free (object);
     objmap_iter_close (iter);
     free (iter);
@@ -4507,24 +4528,24 @@ s_check_index_extra (s_check_t *c)
     }
     mdb_cursor_close (cursor);
     cursor = NULL;
-    /* table plate: plate, seq */
-    if (mdb_cursor_open (c->txn, self->plate, &cursor)) {
-        s_fail (c->error, YW_ESTORE, "check: plate cursor");
-        goto done;
-    }
-    lmdb = mdb_cursor_get (cursor, &key, &data, MDB_FIRST);
-    for (; lmdb == 0; lmdb = mdb_cursor_get (cursor, &key, &data, MDB_NEXT)) {
+    /* the plate index */
+    platemap_iter_t *plates = yw_malloc (sizeof *plates);
+    const uint8_t *plate, *plate_seq;
+    size_t plate_size;
+    lmdb = platemap_iter_open (plates, &c->plates);
+    while (lmdb == 0 &&
+           (lmdb = platemap_iter_next (plates, &plate, &plate_size, &plate_seq)) == 0) {
         s_key_t this = {.size = 0};
         char code[YW_OBJECT_CODE_SIZE] = "?";
         const char *why = NULL;
-        MDB_val seq = {8, (uint8_t *)key.mv_data + key.mv_size - 8};
-        if (key.mv_size <= 8 || key.mv_size - 8 + 2 > sizeof this.data)
+        MDB_val seq = {8, (void *)plate_seq};
+        if (plate_size + 2 > sizeof this.data)
             why = "a malformed entry";
         else {
             this.data[0] = 'p';
-            memcpy (this.data + 1, key.mv_data, key.mv_size - 8);
-            this.data[key.mv_size - 7] = '\0';
-            this.size = key.mv_size - 6;
+            memcpy (this.data + 1, plate, plate_size);
+            this.data[plate_size + 1] = '\0';
+            this.size = plate_size + 2;
             uint8_t found[8];
             if (s_object_read (self, c->txn, &seq, NULL, object))
                 why = "a missing object";
@@ -4544,10 +4565,16 @@ s_check_index_extra (s_check_t *c)
             char text[sizeof (s_key_t)];
             s_fail (c->error, YW_ESTORE, "check: plate entry \"%s\" -> %s points to %s",
                     this.size ? s_key_text (&this, text) : "?", code, why);
-            goto done;
+            break;
         }
     }
-    s_fail (c->error, YW_ESTORE, "check: index holds duplicate entries");
+    platemap_iter_close (plates);
+    free (plates);
+    if (lmdb == MDB_NOTFOUND)
+        s_fail (c->error, YW_ESTORE, "check: index holds duplicate entries");
+    else if (lmdb)
+        s_fail (c->error, YW_ESTORE, "check: plate index: %s",
+                lmdb == MDB_CORRUPTED ? "a malformed entry" : mdb_strerror (lmdb));
 done:
     free (object);
     if (cursor)
@@ -4572,16 +4599,28 @@ store_check (store_t *self, store_check_report_t *report, char *error)
     c->report = report;
     c->error = error;
     uint64_t expected_index = 0;
-    if ((rc = s_check_log (c)))
+    if ((rc = platemap_view (&c->plates, txn, self->plate, self->platerun))) {
+        rc = s_fail (error, YW_ESTORE, "check: platerun: %s",
+                     rc == MDB_CORRUPTED ? "a malformed entry, or too many runs"
+                                         : mdb_strerror (rc));
+        goto done;
+    }
+    if ((rc = s_check_runs (c, &c->plates.runs, "plate", "platerun")) ||
+        (rc = s_check_log (c)))
         goto done;
     if (c->event_count)
         qsort (c->events, c->event_count, sizeof (s_event_ref_t), s_event_ref_compare);
     if ((rc = s_check_objects (c, &expected_index)))
         goto done;
-    MDB_stat st, plates;
+    MDB_stat st;
+    uint64_t plates = 0;
     mdb_stat (txn, self->idx, &st);
-    mdb_stat (txn, self->plate, &plates);
-    st.ms_entries += plates.ms_entries;
+    if ((rc = platemap_count (&c->plates, &plates))) {
+        rc = s_fail (error, YW_ESTORE, "check: plate index: %s",
+                     rc == MDB_CORRUPTED ? "a malformed entry" : mdb_strerror (rc));
+        goto done;
+    }
+    st.ms_entries += plates;
     report->index_entries = st.ms_entries;
     if (st.ms_entries != expected_index) {
         rc = s_check_index_extra (c);

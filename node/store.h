@@ -16,14 +16,14 @@
     LMDB's cost model decides the layout (DESIGN 4.2): every commit rewrites
     each page it touched, so large values live in append-only tables written
     in key order (body, log, reject); the index and source tables are keyed
-    so that a new object's entries are appended too (idx, src); object codes,
-    which are random keys, are kept as sorted runs appended whole (obj,
-    objmap.h), and the one B-tree still keyed at random, plate, holds small
-    entries; keys are sorted before
-    they are touched and written through cursors (LMDB finds a key next to
-    the last one without descending the tree); a transaction takes several
-    ingest batches (group commit); an unchanged record costs one read and no
-    write, and an unchanged batch one read (fingerprints, below).
+    so that a new object's entries are appended too (idx, src); the two
+    tables keyed at random, object codes and plates, are kept as sorted runs
+    appended whole and merged now and then (obj, plate; runs.h); keys are
+    sorted before they are touched and written through cursors (LMDB finds
+    a key next to the last one without descending the tree); a transaction
+    takes several ingest batches (group commit); an unchanged record costs
+    one read and no write, and an unchanged batch one read (fingerprints,
+    below).
 
     Tables (named LMDB databases; integers big-endian so memcmp order is
     numeric order):
@@ -69,12 +69,12 @@
               and applies them sorted, at the end. VIN and certificate number
               are natural keys of the object code (codebook/objcode.h), so
               lookups by them derive the code.
-      plate   plate bytes, u64 object seq -> nothing: the plates of the
-              visible records of vehicles (several objects may share one).
-              Plates are random keys, so this table is rewritten in part at
-              every commit, like obj: its entries are kept small (no object
-              code, which rec has; no DUPSORT node). A plate's objects are
-              the entries of exactly its length + 8 under it, in seq order.
+      plate   u32 run + plate bytes + NUL + u64 object seq -> u8 (0 holds,
+              1 a tombstone): the plates of the visible records of vehicles
+              (several objects may share one), as sorted runs like obj
+              (runs.h, platemap.h): a transaction's changes are one new run;
+              the newest run that has a (plate, seq) says whether it holds.
+      platerun u32 run -> its entry count (platemap.h).
       src     DUPSORT|DUPFIXED: u32 source, u8 kind -> items (u64 object
               seq, object code): the objects an import source wrote. An item
               is added only when a source first writes an object (new, or
@@ -175,7 +175,7 @@ typedef struct _store_t store_t;
 #define STORE_ERROR_SIZE 256
 
 #define STORE_SCHEMA 5                          /* format of the tables above */
-#define STORE_DEFAULT_MAP ((size_t)8 << 30)    /* initial map size */
+#define STORE_DEFAULT_MAP ((size_t)8 << 30)     /* initial map size */
 #define STORE_DEFAULT_MAP_MAX ((size_t)1 << 40) /* the map never grows past */
 
 typedef struct {

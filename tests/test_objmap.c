@@ -136,7 +136,7 @@ s_check_all (s_fixture_t *f, uint64_t count)
                           MDB_NOTFOUND);
     }
     objmap_iter_t iter;
-    assert_int_equal (objmap_iter_open (&iter, &view, 0, view.count), 0);
+    assert_int_equal (objmap_iter_open (&iter, &view), 0);
     const char *code;
     const uint8_t *seq;
     size_t run;
@@ -147,10 +147,10 @@ s_check_all (s_fixture_t *f, uint64_t count)
         if (seen)
             assert_true (memcmp (last, code, OBJMAP_CODE) < 0);
         memcpy (last, code, OBJMAP_CODE);
-        assert_true (run < view.count);
+        assert_true (run < view.runs.count);
         char text[OBJMAP_CODE + 1] = "";
         memcpy (text, code, OBJMAP_CODE);
-        assert_true (objmap_bloom_has (&view.run[run], text));
+        assert_true (objmap_bloom_has (&view.runs.run[run], text));
         seen++;
     }
     assert_int_equal (rc, MDB_NOTFOUND);
@@ -167,7 +167,7 @@ test_empty (void **state)
     MDB_txn *txn;
     objmap_view_t view;
     s_read_view (f, &txn, &view);
-    assert_int_equal (view.count, 0);
+    assert_int_equal (view.runs.count, 0);
     mdb_txn_abort (txn);
 }
 
@@ -180,8 +180,8 @@ test_one_run (void **state)
     MDB_txn *txn;
     objmap_view_t view;
     s_read_view (f, &txn, &view);
-    assert_int_equal (view.count, 1);
-    assert_int_equal (view.run[0].codes, 1000);
+    assert_int_equal (view.runs.count, 1);
+    assert_int_equal (view.runs.run[0].entries, 1000);
     mdb_txn_abort (txn);
 }
 
@@ -199,14 +199,14 @@ test_runs_merge_geometrically (void **state)
         objmap_view_t view;
         s_read_view (f, &txn, &view);
         uint64_t after = 0;
-        for (size_t r = view.count; r-- > 0;) {
-            if (r + 1 < view.count)
-                assert_true (4 * view.run[r].codes > after);
-            after += view.run[r].codes;
+        for (size_t r = view.runs.count; r-- > 0;) {
+            if (r + 1 < view.runs.count)
+                assert_true (4 * view.runs.run[r].entries > after);
+            after += view.runs.run[r].entries;
         }
         assert_int_equal (after, (i + 1) * 2000);
-        if (view.count > most)
-            most = view.count;
+        if (view.runs.count > most)
+            most = view.runs.count;
         mdb_txn_abort (txn);
     }
     assert_true (most >= 2);
@@ -240,8 +240,8 @@ test_small_commits_bound_the_runs (void **state)
         MDB_txn *txn;
         objmap_view_t view;
         s_read_view (f, &txn, &view);
-        if (view.count > most)
-            most = view.count;
+        if (view.runs.count > most)
+            most = view.runs.count;
         mdb_txn_abort (txn);
     }
     assert_int_equal (most, 24);
@@ -281,12 +281,12 @@ test_bloom_false_positives (void **state)
     MDB_txn *txn;
     objmap_view_t view;
     s_read_view (f, &txn, &view);
-    assert_int_equal (view.count, 1);
+    assert_int_equal (view.runs.count, 1);
     unsigned admitted = 0;
     for (uint64_t n = 50000; n < 150000; n++) {
         char code[OBJMAP_CODE + 1];
         s_code (n, code);
-        admitted += objmap_bloom_has (&view.run[0], code);
+        admitted += objmap_bloom_has (&view.runs.run[0], code);
     }
     mdb_txn_abort (txn);
     assert_true (admitted < 2000); /* under 2% (about 1% expected) */
@@ -303,10 +303,10 @@ test_damage_is_reported (void **state)
     objmap_view_t view;
     assert_int_equal (mdb_txn_begin (f->env, NULL, 0, &txn), 0);
     assert_int_equal (objmap_view (&view, txn, f->obj, f->objrun), 0);
-    assert_int_equal (view.count, 2);
+    assert_int_equal (view.runs.count, 2);
     /* code 0 again, in the newer run */
     uint8_t key[4 + OBJMAP_CODE], seq[8];
-    uint32_t id = view.run[1].id;
+    uint32_t id = view.runs.run[1].id;
     key[0] = (uint8_t)(id >> 24), key[1] = (uint8_t)(id >> 16);
     key[2] = (uint8_t)(id >> 8), key[3] = (uint8_t)id;
     char code[OBJMAP_CODE + 1];
@@ -316,7 +316,7 @@ test_damage_is_reported (void **state)
     MDB_val k = {sizeof key, key}, v = {8, seq};
     assert_int_equal (mdb_put (txn, f->obj, &k, &v, 0), 0);
     objmap_iter_t iter;
-    assert_int_equal (objmap_iter_open (&iter, &view, 0, view.count), 0);
+    assert_int_equal (objmap_iter_open (&iter, &view), 0);
     const char *at;
     const uint8_t *found;
     int rc;

@@ -1698,15 +1698,35 @@ s_add_index_entry (MDB_txn *txn, MDB_env *env)
 static void
 s_drop_plate_entry (MDB_txn *txn, MDB_env *env)
 {
-    s_drop_entry (txn, "plate", 0, MDB_FIRST);
+    s_drop_entry (txn, "plate", 0, MDB_LAST);
 }
 
+/* A well-formed entry in the newest plate run, counted in platerun: plate
+   鲁A99999 of seq 1, an object that does not exist. */
 static void
 s_add_plate_entry (MDB_txn *txn, MDB_env *env)
 {
-    /* plate 鲁A99999, seq 1: no object has it */
-    static const char entry[] = "鲁A99999\0\0\0\0\0\0\0\1";
-    s_put_entry (txn, "plate", 0, entry, sizeof entry - 1, NULL, 0);
+    MDB_dbi platerun;
+    assert_int_equal (mdb_dbi_open (txn, "platerun", 0, &platerun), 0);
+    MDB_cursor *cursor;
+    assert_int_equal (mdb_cursor_open (txn, platerun, &cursor), 0);
+    MDB_val key, data;
+    assert_int_equal (mdb_cursor_get (cursor, &key, &data, MDB_LAST), 0);
+    uint8_t header[16], id[4];
+    assert_true (data.mv_size == sizeof header && key.mv_size == sizeof id);
+    memcpy (header, data.mv_data, sizeof header);
+    memcpy (id, key.mv_data, sizeof id);
+    header[7]++; /* one entry more (fewer than 255 in the run's last byte) */
+    assert_int_not_equal (header[7], 0);
+    MDB_val value = {sizeof header, header};
+    assert_int_equal (mdb_cursor_put (cursor, &key, &value, MDB_CURRENT), 0);
+    mdb_cursor_close (cursor);
+    uint8_t entry[4 + sizeof "鲁A99999" + 8] = {0};
+    memcpy (entry, id, 4);
+    memcpy (entry + 4, "鲁A99999", sizeof "鲁A99999"); /* with the NUL */
+    entry[sizeof entry - 1] = 1;
+    static const uint8_t holds = 0;
+    s_put_entry (txn, "plate", 0, entry, sizeof entry, &holds, 1);
 }
 
 static void
@@ -1805,10 +1825,10 @@ test_check_finds_damage (void **state)
     } cases[] = {
         {s_drop_index_entry, "missing"},
         {s_add_index_entry, "points to a missing object"},
-        {s_drop_plate_entry, "index entry 'p'"},
+        {s_drop_plate_entry, "check: plate run"},
         {s_add_plate_entry, "plate entry \"鲁A99999\" -> ? points to a missing object"},
         {s_drop_body, "is missing"},
-        {s_drop_object, "check: obj holds"},
+        {s_drop_object, "check: obj run"},
         {s_clear_bloom, "not in the Bloom filter of its run"},
         {s_drop_log_entry, "log seq 3 follows 1"},
     };
