@@ -23,11 +23,18 @@ typedef struct {
    hashes agree. */
 #define S_SLOT(hash, index) (((hash) >> 32) << 32 | ((uint64_t)(index) + 1))
 
+/* An entry's place in code order: its first 8 bytes, big-endian. */
+typedef struct {
+    uint64_t key;
+    size_t index;
+} s_order_t;
+
 struct _objmap_pending_t {
     s_entry_t *entry;
     size_t count, size;
-    uint64_t *slot; /* open addressing */
-    size_t slots;   /* a power of two, at least twice count */
+    uint64_t *slot;           /* open addressing */
+    size_t slots;             /* a power of two, at least twice count */
+    s_order_t *order, *spare; /* for sorting, size entries each */
 };
 
 uint64_t
@@ -171,6 +178,8 @@ objmap_pending_destroy (objmap_pending_t **self_p)
         return;
     free (self->entry);
     free (self->slot);
+    free (self->order);
+    free (self->spare);
     free (self);
     *self_p = NULL;
 }
@@ -207,6 +216,8 @@ objmap_pending_add (objmap_pending_t *self, const char *code, uint64_t hash,
     if (self->count == self->size) {
         self->size = self->size ? 2 * self->size : 4096;
         self->entry = yw_realloc (self->entry, self->size * sizeof *self->entry);
+        self->order = yw_realloc (self->order, self->size * sizeof *self->order);
+        self->spare = yw_realloc (self->spare, self->size * sizeof *self->spare);
     }
     if (2 * (self->count + 1) > self->slots) {
         free (self->slot);
@@ -244,10 +255,50 @@ objmap_pending_find (const objmap_pending_t *self, const char *code, uint64_t ha
 
 /* -------------------------------------------------------------- flush */
 
-static int
-s_entry_compare (const void *a, const void *b)
+/* Sorts the pending entries by code into self->order: a radix sort on
+   the codes' first 8 bytes (skipping bytes all codes share, e.g. the kind
+   prefix), then the rare runs of equal first bytes by the whole code. */
+static const s_order_t *
+s_sort (objmap_pending_t *self)
 {
-    return memcmp (a, b, OBJMAP_CODE);
+    size_t n = self->count;
+    s_order_t *from = self->order, *to = self->spare;
+    for (size_t i = 0; i < n; i++) {
+        uint64_t key = 0;
+        for (int b = 0; b < 8; b++)
+            key = key << 8 | (uint8_t)self->entry[i].code[b];
+        from[i] = (s_order_t){key, i};
+    }
+    for (int shift = 0; shift < 64; shift += 8) {
+        size_t counts[256] = {0};
+        for (size_t i = 0; i < n; i++)
+            counts[(from[i].key >> shift) & 0xff]++;
+        if (counts[(from[0].key >> shift) & 0xff] == n)
+            continue;
+        size_t at = 0;
+        for (int b = 0; b < 256; b++) {
+            size_t count = counts[b];
+            counts[b] = at;
+            at += count;
+        }
+        for (size_t i = 0; i < n; i++)
+            to[counts[(from[i].key >> shift) & 0xff]++] = from[i];
+        s_order_t *swap = from;
+        from = to;
+        to = swap;
+    }
+    for (size_t i = 1; i < n; i++) { /* insertion within equal first bytes */
+        s_order_t this = from[i];
+        size_t j = i;
+        while (j > 0 && from[j - 1].key == this.key &&
+               memcmp (self->entry[from[j - 1].index].code, self->entry[this.index].code,
+                       OBJMAP_CODE) > 0) {
+            from[j] = from[j - 1];
+            j--;
+        }
+        from[j] = this;
+    }
+    return from;
 }
 
 /* A merge's new run: its Bloom filter. */
@@ -273,13 +324,13 @@ objmap_flush (objmap_pending_t *self, objmap_view_t *view)
 {
     if (self->count == 0)
         return 0;
-    qsort (self->entry, self->count, sizeof *self->entry, s_entry_compare);
+    const s_order_t *order = s_sort (self);
     uint32_t blocks = s_blocks_for (self->count);
     uint8_t *bloom = yw_calloc (blocks, S_BLOCK);
     runs_writer_t w;
     int rc = runs_writer_open (&w, &view->runs);
     for (size_t i = 0; rc == 0 && i < self->count; i++) {
-        const s_entry_t *entry = &self->entry[i];
+        const s_entry_t *entry = &self->entry[order[i].index];
         s_bloom_add (bloom, blocks, entry->hash);
         rc = runs_writer_add (&w, entry->code, OBJMAP_CODE, entry->seq, 8);
     }

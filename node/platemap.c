@@ -223,9 +223,16 @@ platemap_flush (platemap_pending_t *self, platemap_view_t *view)
 {
     if (self->count == 0)
         return 0;
-    for (size_t i = 0; i < self->count; i++)
+    /* the store queues them sorted already (its index changes are sorted
+       by 'p' plate NUL seq, ties in queue order): sort only if not */
+    bool sorted = true;
+    for (size_t i = 0; i < self->count; i++) {
         self->change[i].key = self->arena + self->change[i].at;
-    qsort (self->change, self->count, sizeof *self->change, s_change_compare);
+        if (i && sorted && s_change_compare (&self->change[i - 1], &self->change[i]) > 0)
+            sorted = false;
+    }
+    if (!sorted)
+        qsort (self->change, self->count, sizeof *self->change, s_change_compare);
     runs_writer_t w;
     int rc = runs_writer_open (&w, &view->runs);
     for (size_t i = 0; rc == 0 && i < self->count; i++) {

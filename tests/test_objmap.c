@@ -248,6 +248,44 @@ test_small_commits_bound_the_runs (void **state)
     s_check_all (f, 60000);
 }
 
+/* Codes alike in their first 20 characters, added in reverse order: the
+   sort must order them by the whole code (MDB_APPEND refuses a key out of
+   order). */
+static void
+test_codes_sharing_a_prefix (void **state)
+{
+    s_fixture_t *f = *state;
+    MDB_txn *txn;
+    assert_int_equal (mdb_txn_begin (f->env, NULL, 0, &txn), 0);
+    objmap_view_t view;
+    assert_int_equal (objmap_view (&view, txn, f->obj, f->objrun), 0);
+    objmap_pending_reset (f->pending);
+    for (int n = 999; n >= 0; n--) {
+        char code[OBJMAP_CODE + 1];
+        uint8_t seq[8];
+        snprintf (code, sizeof code, "VH%018d%03d", 7, n);
+        s_seq ((uint64_t)n, seq);
+        objmap_pending_add (f->pending, code, objmap_hash (code), seq);
+    }
+    assert_int_equal (objmap_flush (f->pending, &view), 0);
+    assert_int_equal (mdb_txn_commit (txn), 0);
+    MDB_txn *read;
+    s_read_view (f, &read, &view);
+    objmap_iter_t iter;
+    assert_int_equal (objmap_iter_open (&iter, &view), 0);
+    const char *code;
+    const uint8_t *seq;
+    for (int n = 0; n < 1000; n++) {
+        assert_int_equal (objmap_iter_next (&iter, &code, &seq, NULL), 0);
+        uint8_t expected[8];
+        s_seq ((uint64_t)n, expected);
+        assert_memory_equal (seq, expected, 8);
+    }
+    assert_int_equal (objmap_iter_next (&iter, &code, &seq, NULL), MDB_NOTFOUND);
+    objmap_iter_close (&iter);
+    mdb_txn_abort (read);
+}
+
 /* Codes found before the flush, in their transaction; gone after an abort. */
 static void
 test_abort_leaves_nothing (void **state)
@@ -343,6 +381,7 @@ main (void)
         cmocka_unit_test_setup_teardown (test_uneven_flushes, s_setup, s_teardown),
         cmocka_unit_test_setup_teardown (test_small_commits_bound_the_runs, s_setup,
                                          s_teardown),
+        cmocka_unit_test_setup_teardown (test_codes_sharing_a_prefix, s_setup, s_teardown),
         cmocka_unit_test_setup_teardown (test_abort_leaves_nothing, s_setup, s_teardown),
         cmocka_unit_test_setup_teardown (test_bloom_false_positives, s_setup, s_teardown),
         cmocka_unit_test_setup_teardown (test_damage_is_reported, s_setup, s_teardown),
