@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 const char *
 yw_strerror (int code)
@@ -41,6 +42,14 @@ s_out_of_memory (size_t size)
 {
     fprintf (stderr, "yiwang: out of memory allocating %zu bytes\n", size);
     abort ();
+}
+
+int64_t
+yw_monotonic_ms (void)
+{
+    struct timespec ts;
+    clock_gettime (CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
 void *

@@ -21,41 +21,44 @@ extern "C" {
 #endif
 
 /* Error codes. Negative, stable, never renumbered (they travel in reports). */
-#define YW_OK          0
-#define YW_EINVAL     -1   /* invalid argument or value */
-#define YW_ENOMEM     -2   /* out of memory (normally aborts instead) */
-#define YW_EIO        -3   /* read/write failure on a file or stream */
-#define YW_ENOTFOUND  -4   /* no such key, code or entry */
-#define YW_EPARSE     -5   /* malformed input (CSV, JSON, INI, protobuf) */
-#define YW_ETOOBIG    -6   /* a size exceeds its YW_MAX_... limit */
-#define YW_EENCODING  -7   /* invalid or unconvertible text encoding */
-#define YW_EMAPPING   -8   /* unusable mapping file */
-#define YW_ESTORE     -9   /* the store failed (LMDB error) */
-#define YW_EMAPFULL  -10   /* store map full and could not grow */
-#define YW_ENOSPC    -11   /* disk full */
-#define YW_ELOCKED   -12   /* store locked by another process */
-#define YW_EPEER     -13   /* peer unavailable or protocol failure */
-#define YW_ETIMEOUT  -14   /* no answer in time */
-#define YW_ECRYPTO   -15   /* OpenSSL failure */
-#define YW_EDENIED   -16   /* not authorized (jurisdiction, certificate) */
-#define YW_ESEQ      -17   /* sequence gap or continuity failure */
-#define YW_ESTALE    -18   /* older than what is already applied */
-#define YW_ECONFIG   -19   /* unusable configuration */
+#define YW_OK 0
+#define YW_EINVAL -1        /* invalid argument or value */
+#define YW_ENOMEM -2        /* out of memory (normally aborts instead) */
+#define YW_EIO -3           /* read/write failure on a file or stream */
+#define YW_ENOTFOUND -4     /* no such key, code or entry */
+#define YW_EPARSE -5        /* malformed input (CSV, JSON, INI, protobuf) */
+#define YW_ETOOBIG -6       /* a size exceeds its YW_MAX_... limit */
+#define YW_EENCODING -7     /* invalid or unconvertible text encoding */
+#define YW_EMAPPING -8      /* unusable mapping file */
+#define YW_ESTORE -9        /* the store failed (LMDB error) */
+#define YW_EMAPFULL -10     /* store map full and could not grow */
+#define YW_ENOSPC -11       /* disk full */
+#define YW_ELOCKED -12      /* store locked by another process */
+#define YW_EPEER -13        /* peer unavailable or protocol failure */
+#define YW_ETIMEOUT -14     /* no answer in time */
+#define YW_ECRYPTO -15      /* OpenSSL failure */
+#define YW_EDENIED -16      /* not authorized (jurisdiction, certificate) */
+#define YW_ESEQ -17         /* sequence gap or continuity failure */
+#define YW_ESTALE -18       /* older than what is already applied */
+#define YW_ECONFIG -19      /* unusable configuration */
 #define YW_EINTERRUPTED -20 /* stopped by a signal */
 
 /* Returns a constant English description of code; never NULL. */
 const char *yw_strerror (int code);
 
 /* Limits on everything that comes from outside. */
-#define YW_MAX_FIELD      4096         /* bytes of one CSV/JSON field */
-#define YW_MAX_LINE       (1 << 20)    /* bytes of one CSV record or JSON line */
-#define YW_MAX_COLUMNS    512          /* columns of one CSV row */
-#define YW_MAX_FRAME      (64 << 20)   /* bytes of one ZeroMQ message */
-#define YW_MAX_BATCH_ROWS 100000       /* rows of one IngestBatch */
+#define YW_MAX_FIELD 4096        /* bytes of one CSV/JSON field */
+#define YW_MAX_LINE (1 << 20)    /* bytes of one CSV record or JSON line */
+#define YW_MAX_COLUMNS 512       /* columns of one CSV row */
+#define YW_MAX_FRAME (64 << 20)  /* bytes of one ZeroMQ message */
+#define YW_MAX_BATCH_ROWS 100000 /* rows of one IngestBatch */
 
 /* Allocation: abort with a message on out-of-memory; never return NULL
    (yw_malloc (0) returns a unique pointer). */
 void *yw_malloc (size_t size);
+
+/* Milliseconds of CLOCK_MONOTONIC (for timeouts and intervals). */
+int64_t yw_monotonic_ms (void);
 void *yw_calloc (size_t count, size_t size);
 void *yw_realloc (void *ptr, size_t size);
 char *yw_strdup (const char *text);

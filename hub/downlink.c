@@ -89,14 +89,6 @@ struct _downlink_t {
 };
 
 static int64_t
-s_now (void)
-{
-    struct timespec ts;
-    clock_gettime (CLOCK_MONOTONIC, &ts);
-    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-static int64_t
 s_now_us (void)
 {
     struct timespec ts;
@@ -236,7 +228,7 @@ s_send_stopped (downlink_t *self, s_session_t *session)
     self->reply.type = LINKMSG_ERROR;
     self->reply.error = session->stopped;
     s_session_send (self, session, &self->reply);
-    session->stopped_said = s_now ();
+    session->stopped_said = yw_monotonic_ms ();
 }
 
 /* ------------------------------------------------------- group commit */
@@ -513,7 +505,7 @@ s_on_hello (downlink_t *self, const uint8_t *identity, size_t identity_size,
     s->identity_size = identity_size;
     s->gap_expected = 0;
     s->snapshot_id = 0;
-    s->last_seen = s_now ();
+    s->last_seen = yw_monotonic_ms ();
     s->status.last_seen_ms = s->last_seen;
     s->status.log_last = hello->log_last;
     s->status.applied_seq = last;
@@ -687,10 +679,11 @@ s_dispatch (downlink_t *self, const uint8_t *identity, size_t identity_size,
                       "no session: say HELLO");
         return false;
     }
-    s->last_seen = s_now ();
+    s->last_seen = yw_monotonic_ms ();
     s->status.last_seen_ms = s->last_seen;
     if (s->state == DOWNLINK_STOPPED) {
-        if (msg->type != LINKMSG_PING && s_now () - s->stopped_said >= S_STOPPED_REPEAT_MS)
+        if (msg->type != LINKMSG_PING &&
+            yw_monotonic_ms () - s->stopped_said >= S_STOPPED_REPEAT_MS)
             s_send_stopped (self, s);
         return false;
     }
@@ -926,7 +919,7 @@ downlink_on_readable (downlink_t *self)
 int
 downlink_tick (downlink_t *self)
 {
-    int64_t now = s_now ();
+    int64_t now = yw_monotonic_ms ();
     int64_t silence = (int64_t)self->heartbeat_ms * S_EXPIRE_BEATS;
     if (silence < S_EXPIRE_MIN_MS)
         silence = S_EXPIRE_MIN_MS;

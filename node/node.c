@@ -26,6 +26,7 @@
 #define S_GROUP_RECORDS 100000
 #define S_HANDLERS 4
 #define S_POLL_MS 200
+#define S_IDLE_MS 1000               /* without work this long, the store merges its runs */
 #define S_MAP_SIZE ((size_t)4 << 30) /* initial LMDB map */
 
 typedef struct {
@@ -376,6 +377,7 @@ node_run (node_t *self)
            self->config.jurisdiction, self->config.ingest, self->config.data,
            self->uplink ? ", parent " : "", self->uplink ? self->config.parent : "");
     int wait = s_tick (self);
+    int64_t busy_at = yw_monotonic_ms ();
     while (!s_stop) {
         zmq_pollitem_t items[2 + S_HANDLERS];
         int count = 0;
@@ -395,6 +397,21 @@ node_run (node_t *self)
                 continue;
             s_log (self, "poll failed: %s", zmq_strerror (zmq_errno ()));
             return YW_EPEER;
+        }
+        if (rc > 0)
+            busy_at = yw_monotonic_ms ();
+        else if (yw_monotonic_ms () - busy_at >= S_IDLE_MS) {
+            char error[STORE_ERROR_SIZE] = "";
+            bool merged = false;
+            int64_t start = yw_monotonic_ms ();
+            if (store_compact (self->store, &merged, error))
+                s_log (self,
+                       "store compaction failed (the next idle moment tries again): %s",
+                       error);
+            else if (merged)
+                s_log (self, "store compaction: runs merged in %lld ms",
+                       (long long)(yw_monotonic_ms () - start));
+            busy_at = yw_monotonic_ms ();
         }
         if (items[0].revents & ZMQ_POLLIN)
             s_serve_ingest (self);

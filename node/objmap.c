@@ -319,9 +319,34 @@ s_merge_keep (void *arg, const uint8_t *key, size_t key_size, const uint8_t *val
     return true;
 }
 
-int
-objmap_flush (objmap_pending_t *self, objmap_view_t *view)
+/* Merges the runs from `from` on into one, with its Bloom filter. */
+static int
+s_merge (objmap_view_t *view, size_t from)
 {
+    uint64_t codes = 0;
+    for (size_t i = from; i < view->runs.count; i++)
+        codes += view->runs.run[i].entries;
+    s_merge_t merge = {.blocks = s_blocks_for (codes)};
+    merge.bloom = yw_calloc (merge.blocks, S_BLOCK);
+    int rc = runs_merge (&view->runs, from, RUNS_UNIQUE, s_merge_keep, &merge, merge.bloom,
+                         (size_t)merge.blocks * S_BLOCK);
+    free (merge.bloom);
+    return rc;
+}
+
+int
+objmap_compact (objmap_view_t *view, bool *merged)
+{
+    bool owed;
+    size_t from = runs_merge_from (&view->runs, false, &owed);
+    *merged = from < view->runs.count;
+    return *merged ? s_merge (view, from) : 0;
+}
+
+int
+objmap_flush (objmap_pending_t *self, objmap_view_t *view, bool busy, bool *owed)
+{
+    *owed = false;
     if (self->count == 0)
         return 0;
     const s_order_t *order = s_sort (self);
@@ -339,16 +364,6 @@ objmap_flush (objmap_pending_t *self, objmap_view_t *view)
     objmap_pending_reset (self);
     if (rc)
         return rc;
-    size_t from = runs_merge_from (&view->runs);
-    if (from == view->runs.count)
-        return 0;
-    uint64_t codes = 0;
-    for (size_t i = from; i < view->runs.count; i++)
-        codes += view->runs.run[i].entries;
-    s_merge_t merge = {.blocks = s_blocks_for (codes)};
-    merge.bloom = yw_calloc (merge.blocks, S_BLOCK);
-    rc = runs_merge (&view->runs, from, RUNS_UNIQUE, s_merge_keep, &merge, merge.bloom,
-                     (size_t)merge.blocks * S_BLOCK);
-    free (merge.bloom);
-    return rc;
+    size_t from = runs_merge_from (&view->runs, busy, owed);
+    return from < view->runs.count ? s_merge (view, from) : 0;
 }

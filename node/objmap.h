@@ -92,11 +92,16 @@ bool objmap_pending_find (const objmap_pending_t *self, const char *code, uint64
 size_t objmap_pending_count (const objmap_pending_t *self);
 
 /* Writes the pending codes as a new run of view's transaction and merges
-   runs (runs.h); the view then lists the runs as they are (without Bloom
-   filters: a view is for lookups before its flush). Resets pending. 0 or an
-   LMDB code (MDB_MAP_FULL: the caller grows the map and does the
-   transaction again). */
-int objmap_flush (objmap_pending_t *self, objmap_view_t *view);
+   runs (runs.h; busy: a busy writer's, which leaves a merge that is due for
+   later and says so in *owed); the view then lists the runs as they are
+   (without Bloom filters: a view is for lookups before its flush). Resets
+   pending. 0 or an LMDB code (MDB_MAP_FULL: the caller grows the map and
+   does the transaction again). */
+int objmap_flush (objmap_pending_t *self, objmap_view_t *view, bool busy, bool *owed);
+
+/* Merges the runs that are due (an idle writer's). *merged: whether it
+   wrote. 0 or an LMDB code. */
+int objmap_compact (objmap_view_t *view, bool *merged);
 
 #ifdef __cplusplus
 }

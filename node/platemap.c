@@ -218,9 +218,27 @@ s_merge_keep (void *arg, const uint8_t *key, size_t key_size, const uint8_t *val
     return !(*oldest && value_size == 1 && value[0] == S_GONE);
 }
 
-int
-platemap_flush (platemap_pending_t *self, platemap_view_t *view)
+/* Merges the runs from `from` on into one. */
+static int
+s_merge (platemap_view_t *view, size_t from)
 {
+    bool oldest = from == 0;
+    return runs_merge (&view->runs, from, RUNS_NEWEST, s_merge_keep, &oldest, NULL, 0);
+}
+
+int
+platemap_compact (platemap_view_t *view, bool *merged)
+{
+    bool owed;
+    size_t from = runs_merge_from (&view->runs, false, &owed);
+    *merged = from < view->runs.count;
+    return *merged ? s_merge (view, from) : 0;
+}
+
+int
+platemap_flush (platemap_pending_t *self, platemap_view_t *view, bool busy, bool *owed)
+{
+    *owed = false;
     if (self->count == 0)
         return 0;
     /* the store queues them sorted already (its index changes are sorted
@@ -251,9 +269,6 @@ platemap_flush (platemap_pending_t *self, platemap_view_t *view)
     platemap_pending_reset (self);
     if (rc)
         return rc;
-    size_t from = runs_merge_from (&view->runs);
-    if (from == view->runs.count)
-        return 0;
-    bool oldest = from == 0;
-    return runs_merge (&view->runs, from, RUNS_NEWEST, s_merge_keep, &oldest, NULL, 0);
+    size_t from = runs_merge_from (&view->runs, busy, owed);
+    return from < view->runs.count ? s_merge (view, from) : 0;
 }

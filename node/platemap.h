@@ -81,8 +81,13 @@ void platemap_pending_put (platemap_pending_t *self, const void *plate, size_t s
                            const uint8_t *seq, bool remove);
 
 /* Writes the queued changes as a new run of view's transaction and merges
-   runs (runs.h). Resets pending. 0 or an LMDB code. */
-int platemap_flush (platemap_pending_t *self, platemap_view_t *view);
+   runs (runs.h; busy and *owed as in objmap_flush ()). Resets pending. 0
+   or an LMDB code. */
+int platemap_flush (platemap_pending_t *self, platemap_view_t *view, bool busy, bool *owed);
+
+/* Merges the runs that are due (an idle writer's). *merged: whether it
+   wrote. 0 or an LMDB code. */
+int platemap_compact (platemap_view_t *view, bool *merged);
 
 #ifdef __cplusplus
 }

@@ -144,7 +144,7 @@ runs_iter_open (runs_iter_t *iter, const runs_view_t *view, size_t from, size_t 
     if (start_size > RUNS_KEY_MAX)
         return MDB_BAD_VALSIZE;
     iter->prefix_size = prefix ? start_size : 0;
-    if (prefix)
+    if (iter->prefix_size)
         memcpy (iter->prefix, start, start_size);
     for (size_t i = from; i < to; i++) {
         size_t at = iter->count++;
@@ -157,7 +157,8 @@ runs_iter_open (runs_iter_t *iter, const runs_view_t *view, size_t from, size_t 
         }
         uint8_t first[S_ID + RUNS_KEY_MAX];
         s_put32 (first, view->run[i].id);
-        memcpy (first + S_ID, start, start_size);
+        if (start_size)
+            memcpy (first + S_ID, start, start_size);
         MDB_val key = {S_ID + start_size, first};
         if ((rc = s_iter_read (iter, at, &key, MDB_SET_RANGE)))
             return rc;
@@ -336,7 +337,7 @@ runs_verify (const runs_view_t *view, size_t *run, uint64_t *entries)
 }
 
 size_t
-runs_merge_from (const runs_view_t *view)
+runs_merge_from (const runs_view_t *view, bool busy, bool *owed)
 {
     uint64_t after = 0;
     size_t from = view->count;
@@ -350,6 +351,11 @@ runs_merge_from (const runs_view_t *view)
     size_t left = from < view->count ? from + 1 : view->count;
     if (left > RUNS_SOFT)
         from = RUNS_SOFT - 1;
+    *owed = false;
+    if (from < view->count && busy && view->count <= RUNS_BUSY) {
+        *owed = true;
+        return view->count;
+    }
     return from;
 }
 

@@ -17,8 +17,9 @@
     to the newest, so there are O(log n) runs, and an entry is rewritten
     O(log n) times, each time in a sequential pass (about once at a million
     entries in commits of 100,000; 3 times at a hundred million). Many tiny
-    commits would leave ~30 runs at a million entries; a flush leaves at
-    most RUNS_SOFT (the newest are merged).
+    commits would leave ~30 runs at a million entries; a merge leaves at
+    most RUNS_SOFT (the newest are merged). A writer in a burst leaves the
+    merges for when it is idle, up to RUNS_BUSY runs (runs_merge_from ()).
 
     Run ids increase: a new run's entries go after every other run's. */
 #ifndef YW_RUNS_H
@@ -34,7 +35,8 @@ extern "C" {
 #endif
 
 #define RUNS_MAX 64      /* a table with more is damaged */
-#define RUNS_SOFT 24     /* runs a flush leaves at most */
+#define RUNS_SOFT 24     /* runs a merge leaves at most */
+#define RUNS_BUSY 16     /* runs a busy writer leaves before it merges */
 #define RUNS_KEY_MAX 128 /* bytes of a key, without the run id */
 #define RUNS_VALUE_MAX 16
 
@@ -126,8 +128,12 @@ int runs_writer_close (runs_writer_t *w, const void *extra, size_t extra_size, i
    run) and the entries found there in *entries. Or an LMDB code. */
 int runs_verify (const runs_view_t *view, size_t *run, uint64_t *entries);
 
-/* Where a merge starts after a new run (view->count: none), as above. */
-size_t runs_merge_from (const runs_view_t *view);
+/* Where a merge starts (view->count: none), as above. A busy writer (one
+   with more work waiting) merges only past RUNS_BUSY runs, and *owed says
+   whether a merge is due that it left for an idle moment (LSM stores call
+   it background compaction): merges then do not hold up a burst, and a
+   lookup asks at most RUNS_BUSY runs meanwhile. */
+size_t runs_merge_from (const runs_view_t *view, bool busy, bool *owed);
 
 /* Merges runs [from, view->count) into one new run. Each entry, in key
    order (NEWEST mode), is offered to keep (), which says whether it is

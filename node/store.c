@@ -112,6 +112,7 @@ struct _store_t {
         batch, chunk;
     objmap_pending_t *pending;  /* a write transaction's new objects */
     platemap_pending_t *plates; /* ... and its plate index changes */
+    bool compaction_owed;       /* a commit left run merges for later */
     MDB_txn *rtxn;              /* cached read transaction, reset between calls */
     size_t map_size, map_max;
     bool broken; /* LMDB said MDB_PANIC: reopen before the next write */
@@ -1081,9 +1082,10 @@ s_txn_commit (s_txn_t *t)
     int rc = s_events_flush (t);
     if (rc || (rc = s_index_flush (t)))
         return rc;
-    if ((rc = objmap_flush (self->pending, &t->objects)))
+    bool owed_objects, owed_plates;
+    if ((rc = objmap_flush (self->pending, &t->objects, true, &owed_objects)))
         return s_lmdb_fail (t->error, rc, "object map");
-    if ((rc = platemap_flush (self->plates, &t->plates)))
+    if ((rc = platemap_flush (self->plates, &t->plates, true, &owed_plates)))
         return s_lmdb_fail (t->error, rc, "plate index");
     if (!t->dirty) {
         s_txn_abort (t);
@@ -1110,6 +1112,7 @@ s_txn_commit (s_txn_t *t)
     }
     self->origin_seq = t->seq;
     memcpy (self->origin_hash, t->hash, YW_HASH_SIZE);
+    self->compaction_owed |= owed_objects || owed_plates;
     return 0;
 }
 
@@ -1150,6 +1153,39 @@ s_grow (store_t *self, char *error)
     mdb_env_info (self->env, &info);
     self->map_size = info.me_mapsize;
     return 0;
+}
+
+int
+store_compact (store_t *self, bool *merged, char *error)
+{
+    *merged = false;
+    if (!self->compaction_owed || self->read_only)
+        return 0;
+    for (;;) {
+        s_txn_t t;
+        int rc = s_txn_begin (self, &t, error);
+        if (rc)
+            return rc;
+        bool objects = false, plates = false;
+        int lmdb = objmap_compact (&t.objects, &objects);
+        if (lmdb == 0)
+            lmdb = platemap_compact (&t.plates, &plates);
+        if (lmdb)
+            rc = s_lmdb_fail (error, lmdb, "compaction");
+        else {
+            t.dirty = objects || plates;
+            rc = s_txn_commit (&t);
+        }
+        if (rc)
+            s_txn_abort (&t);
+        if (rc == S_GROW && (rc = s_grow (self, error)) == 0)
+            continue;
+        if (rc == 0) {
+            self->compaction_owed = false;
+            *merged = objects || plates;
+        }
+        return s_write_result (self, rc, error);
+    }
 }
 
 /* ------------------------------------------------------------- claims */

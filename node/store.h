@@ -544,6 +544,14 @@ typedef struct {
    hot path. */
 int store_check (store_t *self, store_check_report_t *report, char *error);
 
+/* Merges the runs of obj and plate (runs.h) that commits left for an idle
+   moment: a commit merges only past RUNS_BUSY runs, so that a burst of
+   ingest or replication is not held up. One write transaction; nothing to
+   do (no transaction) when no commit left a merge. *merged: whether runs
+   were merged. 0, or an error as for store_ingest (). The node calls it
+   after a second without work. */
+int store_compact (store_t *self, bool *merged, char *error);
+
 #ifdef __cplusplus
 }
 #endif

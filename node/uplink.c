@@ -96,14 +96,6 @@ struct _uplink_t {
     wire_buf_t out;
 };
 
-static int64_t
-s_now (void)
-{
-    struct timespec ts;
-    clock_gettime (CLOCK_MONOTONIC, &ts);
-    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 static uint64_t
 s_random64 (void)
 {
@@ -153,7 +145,7 @@ static void
 s_set_state (uplink_t *self, uplink_state_t state)
 {
     self->state = state;
-    self->state_since = s_now ();
+    self->state_since = yw_monotonic_ms ();
 }
 
 /* Sends what is in self->out. Returns 0, or YW_EPEER when the message
@@ -215,7 +207,7 @@ s_send_hello (uplink_t *self)
     hello->nonce = nonce;
     hello->log_id = self->log_id;
     s_send (self, &self->msg); /* not connected yet: the retry timer sends it again */
-    self->hello_sent = s_now ();
+    self->hello_sent = yw_monotonic_ms ();
     self->stats.hellos++;
     if (self->state != UPLINK_HELLO)
         s_set_state (self, UPLINK_HELLO);
@@ -354,7 +346,7 @@ s_send_batches (uplink_t *self)
     uint64_t room = self->window_end - self->next_send + 1;
     store_log_each (self->store, self->next_send, (size_t)room, s_send_entry, &sender);
     if (idle && self->next_send > self->acked + 1)
-        self->last_progress = s_now ();
+        self->last_progress = yw_monotonic_ms ();
     if (sender.rc == YW_ETOOBIG)
         s_stall (self, (int64_t)self->heartbeat_ms * S_STALL_BEATS);
     else if (sender.rc == YW_ESEQ)
@@ -398,7 +390,7 @@ s_start_snapshot (uplink_t *self)
     s_log (self, "sending a snapshot: %llu objects, then the log from %llu",
            (unsigned long long)claims, (unsigned long long)(self->snapshot_seq + 1));
     s_set_state (self, UPLINK_SNAPSHOT);
-    self->last_progress = s_now ();
+    self->last_progress = yw_monotonic_ms ();
     if (s_send (self, &self->msg)) {
         /* the connection is not there: start over with HELLO */
         s_send_hello (self);
@@ -480,8 +472,8 @@ s_stream_from (uplink_t *self, uint64_t next_expected)
        has less than it once acknowledged */
     self->acked = next_expected - 1;
     self->window_end = self->acked + self->credit;
-    self->last_progress = s_now ();
-    s_mark (self, self->acked, s_now ());
+    self->last_progress = yw_monotonic_ms ();
+    s_mark (self, self->acked, yw_monotonic_ms ());
     s_set_state (self, UPLINK_STREAMING);
     s_send_batches (self);
 }
@@ -534,7 +526,7 @@ static void
 s_log_rejections (uplink_t *self, const linkmsg_rejection_t *rejections, size_t count,
                   uint64_t total)
 {
-    int64_t now = s_now ();
+    int64_t now = yw_monotonic_ms ();
     if (now - self->reject_window > 60000) {
         self->reject_window = now;
         self->reject_logged = 0;
@@ -555,7 +547,7 @@ s_on_ack (uplink_t *self, const linkmsg_ack_t *ack)
 {
     if (self->state != UPLINK_STREAMING)
         return;
-    int64_t now = s_now ();
+    int64_t now = yw_monotonic_ms ();
     self->stats.accepted += ack->accepted;
     self->stats.stale += ack->stale;
     self->stats.duplicates += ack->duplicates;
@@ -633,7 +625,7 @@ s_on_snapshot_ack (uplink_t *self, const linkmsg_snapshot_ack_t *ack)
         s_log_rejections (self, ack->rejections, ack->rejection_count, ack->rejected);
     if (ack->upto_chunk > self->chunk_acked) {
         self->chunk_acked = ack->upto_chunk;
-        self->last_progress = s_now ();
+        self->last_progress = yw_monotonic_ms ();
     }
     if (ack->credit)
         self->credit = ack->credit;
@@ -658,7 +650,7 @@ s_on_message (uplink_t *self, const void *data, size_t size)
         s_log (self, "unreadable message from the parent (%zu bytes): %s", size, error);
         return;
     }
-    self->last_recv = s_now ();
+    self->last_recv = yw_monotonic_ms ();
     switch (self->msg.type) {
         case LINKMSG_WELCOME: s_on_welcome (self, &self->msg.welcome); break;
         case LINKMSG_ACK: s_on_ack (self, &self->msg.ack); break;
@@ -746,11 +738,11 @@ uplink_new (void *context, store_t *store, const uplink_options_t *options,
     if (store_meta_get_u64 (store, STORE_META_UPLINK_ACK, &acked) == 0) {
         self->acked = self->saved_ack = acked;
         /* what was acknowledged before this start ages from now */
-        s_mark (self, acked, s_now ());
+        s_mark (self, acked, yw_monotonic_ms ());
     }
     s_refresh_log (self);
     self->pruned_upto = self->log_first ? self->log_first - 1 : 0;
-    int64_t now = s_now ();
+    int64_t now = yw_monotonic_ms ();
     self->last_recv = self->last_progress = self->last_prune = now;
     self->state = UPLINK_HELLO;
     self->state_since = now;
@@ -822,7 +814,7 @@ uplink_on_readable (uplink_t *self)
 int
 uplink_tick (uplink_t *self)
 {
-    int64_t now = s_now ();
+    int64_t now = yw_monotonic_ms ();
     int64_t beat = self->heartbeat_ms;
     int64_t silence = beat * S_SILENCE_BEATS;
     switch (self->state) {

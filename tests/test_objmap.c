@@ -16,6 +16,8 @@
 
 #include "objmap.h"
 
+static bool owed; /* objmap_flush's */
+
 typedef struct {
     char dir[64];
     MDB_env *env;
@@ -102,7 +104,7 @@ s_add_range (s_fixture_t *f, uint64_t from, uint64_t to)
         assert_memory_equal (found, seq, 8);
     }
     assert_int_equal (objmap_pending_count (f->pending), to - from);
-    assert_int_equal (objmap_flush (f->pending, &view), 0);
+    assert_int_equal (objmap_flush (f->pending, &view, false, &owed), 0);
     assert_int_equal (objmap_pending_count (f->pending), 0);
     assert_int_equal (mdb_txn_commit (txn), 0);
 }
@@ -248,6 +250,61 @@ test_small_commits_bound_the_runs (void **state)
     s_check_all (f, 60000);
 }
 
+/* A busy writer leaves merges for later, up to RUNS_BUSY runs, and says
+   so; objmap_compact () then merges them as the idle policy says. */
+/* One busy flush of 100 new codes, numbers from n on. */
+static bool
+s_busy_flush (s_fixture_t *f, uint64_t n, size_t *runs)
+{
+    MDB_txn *txn;
+    assert_int_equal (mdb_txn_begin (f->env, NULL, 0, &txn), 0);
+    objmap_view_t view;
+    assert_int_equal (objmap_view (&view, txn, f->obj, f->objrun), 0);
+    objmap_pending_reset (f->pending);
+    for (uint64_t k = n; k < n + 100; k++) {
+        char code[OBJMAP_CODE + 1];
+        uint8_t seq[8];
+        s_code (k, code);
+        s_seq (k, seq);
+        objmap_pending_add (f->pending, code, objmap_hash (code), seq);
+    }
+    bool left = false;
+    assert_int_equal (objmap_flush (f->pending, &view, true, &left), 0);
+    *runs = view.runs.count;
+    assert_int_equal (mdb_txn_commit (txn), 0);
+    return left;
+}
+
+/* A busy writer leaves merges for later, up to RUNS_BUSY runs, and says
+   so; objmap_compact () then merges them as the idle policy says; past
+   RUNS_BUSY runs a busy writer merges too. */
+static void
+test_busy_writer_leaves_merges (void **state)
+{
+    s_fixture_t *f = *state;
+    size_t runs;
+    for (uint64_t i = 0; i < RUNS_BUSY; i++) {
+        /* five equal runs are due to merge (the first is a quarter of the
+           four after it) */
+        assert_int_equal (s_busy_flush (f, i * 100, &runs), i >= 4);
+        assert_int_equal (runs, i + 1);
+    }
+    MDB_txn *txn;
+    assert_int_equal (mdb_txn_begin (f->env, NULL, 0, &txn), 0);
+    objmap_view_t view;
+    assert_int_equal (objmap_view (&view, txn, f->obj, f->objrun), 0);
+    bool merged = false;
+    assert_int_equal (objmap_compact (&view, &merged), 0);
+    assert_true (merged);
+    assert_true (view.runs.count < RUNS_BUSY);
+    assert_int_equal (mdb_txn_commit (txn), 0);
+    for (uint64_t i = RUNS_BUSY; i < 4 * RUNS_BUSY; i++) {
+        s_busy_flush (f, i * 100, &runs);
+        assert_true (runs <= RUNS_BUSY);
+    }
+    s_check_all (f, 4 * RUNS_BUSY * 100);
+}
+
 /* Codes alike in their first 20 characters, added in reverse order: the
    sort must order them by the whole code (MDB_APPEND refuses a key out of
    order). */
@@ -267,7 +324,7 @@ test_codes_sharing_a_prefix (void **state)
         s_seq ((uint64_t)n, seq);
         objmap_pending_add (f->pending, code, objmap_hash (code), seq);
     }
-    assert_int_equal (objmap_flush (f->pending, &view), 0);
+    assert_int_equal (objmap_flush (f->pending, &view, false, &owed), 0);
     assert_int_equal (mdb_txn_commit (txn), 0);
     MDB_txn *read;
     s_read_view (f, &read, &view);
@@ -304,7 +361,7 @@ test_abort_leaves_nothing (void **state)
         s_seq (n, seq);
         objmap_pending_add (f->pending, code, objmap_hash (code), seq);
     }
-    assert_int_equal (objmap_flush (f->pending, &view), 0);
+    assert_int_equal (objmap_flush (f->pending, &view, false, &owed), 0);
     mdb_txn_abort (txn);
     objmap_pending_reset (f->pending);
     s_check_all (f, 100);
@@ -382,6 +439,8 @@ main (void)
         cmocka_unit_test_setup_teardown (test_small_commits_bound_the_runs, s_setup,
                                          s_teardown),
         cmocka_unit_test_setup_teardown (test_codes_sharing_a_prefix, s_setup, s_teardown),
+        cmocka_unit_test_setup_teardown (test_busy_writer_leaves_merges, s_setup,
+                                         s_teardown),
         cmocka_unit_test_setup_teardown (test_abort_leaves_nothing, s_setup, s_teardown),
         cmocka_unit_test_setup_teardown (test_bloom_false_positives, s_setup, s_teardown),
         cmocka_unit_test_setup_teardown (test_damage_is_reported, s_setup, s_teardown),

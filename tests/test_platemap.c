@@ -19,6 +19,8 @@
 #define S_OBJECTS 3000
 #define S_PLATES 500
 
+static bool owed; /* platemap_flush's */
+
 typedef struct {
     char dir[64];
     MDB_env *env;
@@ -121,7 +123,7 @@ s_begin (s_fixture_t *f, platemap_view_t *view, unsigned flags)
 static void
 s_commit (s_fixture_t *f, MDB_txn *txn, platemap_view_t *view)
 {
-    assert_int_equal (platemap_flush (f->pending, view), 0);
+    assert_int_equal (platemap_flush (f->pending, view, false, &owed), 0);
     assert_int_equal (mdb_txn_commit (txn), 0);
 }
 
@@ -304,8 +306,36 @@ test_merge_drops_tombstones (void **state)
     s_seq (5, seq);
     size_t n = s_plate (5, text);
     platemap_pending_put (f->pending, text, n, seq, false);
-    assert_int_equal (platemap_flush (f->pending, &view), 0);
+    assert_int_equal (platemap_flush (f->pending, &view, false, &owed), 0);
     mdb_txn_abort (txn);
+    s_check (f);
+}
+
+/* Busy commits leave merges for later (up to RUNS_BUSY runs);
+   platemap_compact () merges them; the index reads the same before and
+   after. */
+static void
+test_busy_then_compact (void **state)
+{
+    s_fixture_t *f = *state;
+    for (int round = 0; round < RUNS_BUSY; round++) {
+        platemap_view_t view;
+        MDB_txn *txn = s_begin (f, &view, 0);
+        for (int o = round * 50; o < round * 50 + 50; o++)
+            s_set (f, o % S_OBJECTS, (o * 7) % S_PLATES);
+        bool left = false;
+        assert_int_equal (platemap_flush (f->pending, &view, true, &left), 0);
+        assert_int_equal (view.runs.count, (size_t)round + 1);
+        assert_int_equal (mdb_txn_commit (txn), 0);
+    }
+    s_check (f);
+    platemap_view_t view;
+    MDB_txn *txn = s_begin (f, &view, 0);
+    bool merged = false;
+    assert_int_equal (platemap_compact (&view, &merged), 0);
+    assert_true (merged);
+    assert_true (view.runs.count < RUNS_BUSY);
+    assert_int_equal (mdb_txn_commit (txn), 0);
     s_check (f);
 }
 
@@ -317,6 +347,7 @@ main (void)
         cmocka_unit_test_setup_teardown (test_changes_over_runs, s_setup, s_teardown),
         cmocka_unit_test_setup_teardown (test_last_change_holds, s_setup, s_teardown),
         cmocka_unit_test_setup_teardown (test_merge_drops_tombstones, s_setup, s_teardown),
+        cmocka_unit_test_setup_teardown (test_busy_then_compact, s_setup, s_teardown),
     };
     return cmocka_run_group_tests (tests, NULL, NULL);
 }

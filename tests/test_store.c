@@ -1815,6 +1815,44 @@ test_other_schema (void **state)
     s_raw (f->dir, s_has_plate); /* not created by the refused writer */
 }
 
+/* Commits leave run merges for an idle moment (runs.h); store_compact ()
+   does them once, and the store reads the same after: objects, index
+   entries, a plate lookup, a full check. */
+static void
+test_compact (void **state)
+{
+    fixture_t *f = *state;
+    for (uint64_t i = 0; i < 8; i++) {
+        yw_record_t *records = s_vehicles (i * 1000, 1000, 0);
+        s_ingest (f->store, "s", YW_KIND_VEHICLE, records, 1000, false, true, i + 1);
+        free (records);
+    }
+    store_stat_t before = s_stat (f->store);
+    assert_int_equal (before.objects, 8000);
+    char error[STORE_ERROR_SIZE] = "";
+    bool merged = false;
+    assert_int_equal (store_compact (f->store, &merged, error), 0);
+    assert_true (merged);
+    assert_int_equal (store_compact (f->store, &merged, error), 0);
+    assert_false (merged); /* nothing left to do */
+    store_stat_t after = s_stat (f->store);
+    assert_int_equal (after.objects, before.objects);
+    assert_int_equal (after.index_entries, before.index_entries);
+    yw_record_t probe;
+    s_vehicle (&probe, 4321, 0);
+    codes_t codes = {.count = 0};
+    assert_int_equal (store_find (f->store, STORE_BY_PLATE, YW_KIND_NONE,
+                                  probe.body.vehicle.plate, s_code_step, &codes),
+                      0);
+    bool found = false;
+    for (int i = 0; i < codes.count; i++)
+        found |= strcmp (codes.codes[i], probe.object_code) == 0;
+    assert_true (found);
+    store_check_report_t report;
+    if (store_check (f->store, &report, error))
+        fail_msg ("check after compaction: %s", error);
+}
+
 static void
 test_check_finds_damage (void **state)
 {
@@ -2245,6 +2283,7 @@ main (void)
         cmocka_unit_test_setup_teardown (test_map_growth, s_setup, s_teardown),
         cmocka_unit_test_setup_teardown (test_disk_full, s_setup, s_teardown),
         cmocka_unit_test_setup_teardown (test_killed_writer, s_setup, s_teardown),
+        cmocka_unit_test_setup_teardown (test_compact, s_setup, s_teardown),
         cmocka_unit_test_setup_teardown (test_check_finds_damage, s_setup, s_teardown),
         cmocka_unit_test_setup_teardown (test_remote_apply, s_setup, s_teardown),
         cmocka_unit_test_setup_teardown (test_claims_converge, s_setup, s_teardown),
