@@ -76,6 +76,36 @@ typedef struct {
 } yw_piece_t;
 void yw_sha256_pieces (const yw_piece_t *pieces, size_t count, uint8_t *hash);
 
+/* Big-endian integers in stored keys and values (memcmp order is numeric
+   order). */
+static inline void
+yw_put32 (uint8_t *out, uint32_t value)
+{
+    out[0] = (uint8_t)(value >> 24);
+    out[1] = (uint8_t)(value >> 16);
+    out[2] = (uint8_t)(value >> 8);
+    out[3] = (uint8_t)value;
+}
+
+static inline uint32_t
+yw_get32 (const uint8_t *in)
+{
+    return (uint32_t)in[0] << 24 | (uint32_t)in[1] << 16 | (uint32_t)in[2] << 8 | in[3];
+}
+
+static inline void
+yw_put64 (uint8_t *out, uint64_t value)
+{
+    yw_put32 (out, (uint32_t)(value >> 32));
+    yw_put32 (out + 4, (uint32_t)value);
+}
+
+static inline uint64_t
+yw_get64 (const uint8_t *in)
+{
+    return (uint64_t)yw_get32 (in) << 32 | yw_get32 (in + 4);
+}
+
 #ifdef __cplusplus
 }
 #endif

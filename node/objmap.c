@@ -6,6 +6,7 @@
 #include <string.h>
 #include <xxhash.h>
 
+#include "radix.h"
 #include "yw.h"
 
 #define S_BLOCK 64 /* bytes of a Bloom block */
@@ -262,31 +263,13 @@ static const s_order_t *
 s_sort (objmap_pending_t *self)
 {
     size_t n = self->count;
-    s_order_t *from = self->order, *to = self->spare;
     for (size_t i = 0; i < n; i++) {
         uint64_t key = 0;
         for (int b = 0; b < 8; b++)
             key = key << 8 | (uint8_t)self->entry[i].code[b];
-        from[i] = (s_order_t){key, i};
+        self->order[i] = (s_order_t){key, i};
     }
-    for (int shift = 0; shift < 64; shift += 8) {
-        size_t counts[256] = {0};
-        for (size_t i = 0; i < n; i++)
-            counts[(from[i].key >> shift) & 0xff]++;
-        if (counts[(from[0].key >> shift) & 0xff] == n)
-            continue;
-        size_t at = 0;
-        for (int b = 0; b < 256; b++) {
-            size_t count = counts[b];
-            counts[b] = at;
-            at += count;
-        }
-        for (size_t i = 0; i < n; i++)
-            to[counts[(from[i].key >> shift) & 0xff]++] = from[i];
-        s_order_t *swap = from;
-        from = to;
-        to = swap;
-    }
+    s_order_t *from = radix_sort_u64 (self->order, self->spare, n, sizeof *from);
     for (size_t i = 1; i < n; i++) { /* insertion within equal first bytes */
         s_order_t this = from[i];
         size_t j = i;

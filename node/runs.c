@@ -10,32 +10,6 @@
 #define S_ID 4      /* bytes of a run id, before every key */
 #define S_HEADER 16 /* of a catalog value: entries, two reserved words */
 
-static void
-s_put32 (uint8_t *out, uint32_t value)
-{
-    for (int i = 3; i >= 0; i--, value >>= 8)
-        out[i] = (uint8_t)value;
-}
-
-static uint32_t
-s_get32 (const uint8_t *in)
-{
-    return (uint32_t)in[0] << 24 | (uint32_t)in[1] << 16 | (uint32_t)in[2] << 8 | in[3];
-}
-
-static uint64_t
-s_get64 (const uint8_t *in)
-{
-    return (uint64_t)s_get32 (in) << 32 | s_get32 (in + 4);
-}
-
-static void
-s_put64 (uint8_t *out, uint64_t value)
-{
-    s_put32 (out, (uint32_t)(value >> 32));
-    s_put32 (out + 4, (uint32_t)value);
-}
-
 /* LMDB's default key order: bytes, then the shorter first. */
 static int
 s_compare (const uint8_t *a, size_t a_size, const uint8_t *b, size_t b_size)
@@ -65,8 +39,8 @@ runs_view (runs_view_t *view, MDB_txn *txn, MDB_dbi data, MDB_dbi catalog)
             break;
         }
         runs_run_t *run = &view->run[view->count++];
-        run->id = s_get32 (key.mv_data);
-        run->entries = s_get64 (value.mv_data);
+        run->id = yw_get32 (key.mv_data);
+        run->entries = yw_get64 (value.mv_data);
         run->extra = (const uint8_t *)value.mv_data + S_HEADER;
         run->extra_size = value.mv_size - S_HEADER;
     }
@@ -90,7 +64,7 @@ runs_get (const runs_view_t *view, const runs_run_t *run, const void *key, size_
     uint8_t data[S_ID + RUNS_KEY_MAX];
     if (key_size > RUNS_KEY_MAX)
         return MDB_BAD_VALSIZE;
-    s_put32 (data, run->id);
+    yw_put32 (data, run->id);
     memcpy (data + S_ID, key, key_size);
     MDB_val k = {S_ID + key_size, data}, v;
     int rc = mdb_get (view->txn, view->data, &k, &v);
@@ -117,7 +91,7 @@ s_iter_read (runs_iter_t *iter, size_t i, MDB_val *key, MDB_cursor_op op)
     if (rc)
         return rc;
     const uint8_t *at = key->mv_data;
-    if (key->mv_size < S_ID || s_get32 (at) != iter->run[i]->id)
+    if (key->mv_size < S_ID || yw_get32 (at) != iter->run[i]->id)
         return 0; /* the next run's */
     size_t size = key->mv_size - S_ID;
     if (iter->prefix_size && (size < iter->prefix_size ||
@@ -156,7 +130,7 @@ runs_iter_open (runs_iter_t *iter, const runs_view_t *view, size_t from, size_t 
             return rc;
         }
         uint8_t first[S_ID + RUNS_KEY_MAX];
-        s_put32 (first, view->run[i].id);
+        yw_put32 (first, view->run[i].id);
         if (start_size)
             memcpy (first + S_ID, start, start_size);
         MDB_val key = {S_ID + start_size, first};
@@ -247,7 +221,7 @@ runs_writer_add (runs_writer_t *w, const void *key, size_t key_size, const void 
     uint8_t data[S_ID + RUNS_KEY_MAX];
     if (key_size > RUNS_KEY_MAX || value_size > RUNS_VALUE_MAX)
         return MDB_BAD_VALSIZE;
-    s_put32 (data, w->id);
+    yw_put32 (data, w->id);
     memcpy (data + S_ID, key, key_size);
     MDB_val k = {S_ID + key_size, data}, v = {value_size, (void *)value};
     w->entries++;
@@ -263,12 +237,12 @@ runs_writer_close (runs_writer_t *w, const void *extra, size_t extra_size, int r
     if (rc || w->entries == 0)
         return rc;
     uint8_t id[S_ID];
-    s_put32 (id, w->id);
+    yw_put32 (id, w->id);
     MDB_val key = {S_ID, id}, value = {S_HEADER + extra_size, NULL};
     if ((rc = mdb_put (w->view->txn, w->view->catalog, &key, &value, MDB_RESERVE)))
         return rc;
     uint8_t *data = value.mv_data;
-    s_put64 (data, w->entries);
+    yw_put64 (data, w->entries);
     memset (data + 8, 0, 8);
     if (extra_size)
         memcpy (data + S_HEADER, extra, extra_size);
@@ -285,11 +259,11 @@ s_drop (runs_view_t *view, const runs_run_t *run)
     if (rc)
         return rc;
     uint8_t id[S_ID];
-    s_put32 (id, run->id);
+    yw_put32 (id, run->id);
     MDB_val key = {S_ID, id}, value;
     uint64_t dropped = 0;
     rc = mdb_cursor_get (cursor, &key, &value, MDB_SET_RANGE);
-    while (rc == 0 && key.mv_size >= S_ID && s_get32 (key.mv_data) == run->id) {
+    while (rc == 0 && key.mv_size >= S_ID && yw_get32 (key.mv_data) == run->id) {
         if ((rc = mdb_cursor_del (cursor, 0)))
             break;
         dropped++;
@@ -313,11 +287,11 @@ runs_verify (const runs_view_t *view, size_t *run, uint64_t *entries)
         return rc;
     for (size_t i = 0; rc == 0 && i < view->count; i++) {
         uint8_t id[S_ID];
-        s_put32 (id, view->run[i].id);
+        yw_put32 (id, view->run[i].id);
         MDB_val key = {S_ID, id}, value;
         uint64_t found = 0;
         for (rc = mdb_cursor_get (cursor, &key, &value, MDB_SET_RANGE);
-             rc == 0 && key.mv_size >= S_ID && s_get32 (key.mv_data) == view->run[i].id;
+             rc == 0 && key.mv_size >= S_ID && yw_get32 (key.mv_data) == view->run[i].id;
              rc = mdb_cursor_get (cursor, &key, &value, MDB_NEXT))
             found++;
         if (rc == MDB_NOTFOUND || rc == 0)

@@ -23,6 +23,7 @@
 #include "hlc.h"
 #include "objmap.h"
 #include "platemap.h"
+#include "radix.h"
 #include "yw.h"
 
 #define S_CODE (YW_OBJECT_CODE_SIZE - 1) /* 23 */
@@ -135,34 +136,6 @@ struct _store_t {
 
 /* ------------------------------------------------------------ utilities */
 
-static void
-s_put32 (uint8_t *out, uint32_t value)
-{
-    out[0] = (uint8_t)(value >> 24);
-    out[1] = (uint8_t)(value >> 16);
-    out[2] = (uint8_t)(value >> 8);
-    out[3] = (uint8_t)value;
-}
-
-static void
-s_put64 (uint8_t *out, uint64_t value)
-{
-    s_put32 (out, (uint32_t)(value >> 32));
-    s_put32 (out + 4, (uint32_t)value);
-}
-
-static uint32_t
-s_get32 (const uint8_t *in)
-{
-    return (uint32_t)in[0] << 24 | (uint32_t)in[1] << 16 | (uint32_t)in[2] << 8 | in[3];
-}
-
-static uint64_t
-s_get64 (const uint8_t *in)
-{
-    return (uint64_t)s_get32 (in) << 32 | s_get32 (in + 4);
-}
-
 static int s_fail (char *error, int rc, const char *format, ...)
     __attribute__ ((format (printf, 3, 4)));
 
@@ -266,16 +239,16 @@ s_object_decode (const MDB_val *value, s_object_t *object)
         return -1;
     object->count = in[1];
     object->visible = in[2] == S_NO_VISIBLE ? -1 : in[2];
-    object->seq = s_get64 (in + 4);
+    object->seq = yw_get64 (in + 4);
     memcpy (object->code, in + 12, S_CODE);
     object->code[S_CODE] = '\0';
     for (unsigned i = 0; i < object->count; i++) {
         const uint8_t *c = in + S_HEADER + i * S_CLAIM;
         s_claim_t *claim = &object->claim[i];
-        claim->origin = s_get32 (c);
-        claim->source = s_get32 (c + 4);
-        claim->version = s_get64 (c + 8);
-        claim->body = s_get64 (c + 16);
+        claim->origin = yw_get32 (c);
+        claim->source = yw_get32 (c + 4);
+        claim->version = yw_get64 (c + 8);
+        claim->body = yw_get64 (c + 16);
         memcpy (claim->hash, c + 24, YW_HASH_SIZE);
         claim->deleted = c[56] & S_DELETED;
         claim->kind = c[57];
@@ -298,7 +271,7 @@ s_object_read (store_t *self, MDB_txn *txn, const MDB_val *seq_value, const void
         return -1;
     MDB_val key = {8, seq_value->mv_data}, value;
     if (mdb_get (txn, self->rec, &key, &value) || s_object_decode (&value, object) ||
-        object->seq != s_get64 (seq_value->mv_data) ||
+        object->seq != yw_get64 (seq_value->mv_data) ||
         (code && memcmp (object->code, code, S_CODE)))
         return -1;
     return 0;
@@ -311,15 +284,15 @@ s_object_encode (const s_object_t *object, uint8_t *out)
     out[1] = (uint8_t)object->count;
     out[2] = object->visible < 0 ? S_NO_VISIBLE : (uint8_t)object->visible;
     out[3] = 0;
-    s_put64 (out + 4, object->seq);
+    yw_put64 (out + 4, object->seq);
     memcpy (out + 12, object->code, S_CODE);
     for (unsigned i = 0; i < object->count; i++) {
         uint8_t *c = out + S_HEADER + i * S_CLAIM;
         const s_claim_t *claim = &object->claim[i];
-        s_put32 (c, claim->origin);
-        s_put32 (c + 4, claim->source);
-        s_put64 (c + 8, claim->version);
-        s_put64 (c + 16, claim->body);
+        yw_put32 (c, claim->origin);
+        yw_put32 (c + 4, claim->source);
+        yw_put64 (c + 8, claim->version);
+        yw_put64 (c + 16, claim->body);
         memcpy (c + 24, claim->hash, YW_HASH_SIZE);
         c[56] = claim->deleted ? S_DELETED : 0;
         c[57] = claim->kind;
@@ -457,8 +430,8 @@ s_env_open (store_t *self, char *error)
     MDB_val schema_key = {9, "yw.schema"}, schema;
     if (mdb_dbi_open (txn, "meta", 0, &meta) == 0 &&
         mdb_get (txn, meta, &schema_key, &schema) == 0 && schema.mv_size == 8 &&
-        s_get64 (schema.mv_data) != STORE_SCHEMA) {
-        uint64_t found = s_get64 (schema.mv_data);
+        yw_get64 (schema.mv_data) != STORE_SCHEMA) {
+        uint64_t found = yw_get64 (schema.mv_data);
         mdb_txn_abort (txn);
         return s_schema_fail (self, found, error);
     }
@@ -562,7 +535,7 @@ s_meta_get_u64 (MDB_txn *txn, store_t *self, const char *name, uint64_t *out)
         return rc;
     if (value.mv_size != 8)
         return MDB_CORRUPTED;
-    *out = s_get64 (value.mv_data);
+    *out = yw_get64 (value.mv_data);
     return 0;
 }
 
@@ -570,7 +543,7 @@ static int
 s_meta_put_u64 (MDB_txn *txn, store_t *self, const char *name, uint64_t number)
 {
     uint8_t data[8];
-    s_put64 (data, number);
+    yw_put64 (data, number);
     return s_meta_put (txn, self, name, data, 8);
 }
 
@@ -592,12 +565,12 @@ s_log_bounds (store_t *self, MDB_txn *txn, uint64_t *first, uint64_t *last)
     MDB_val key, value;
     uint64_t a = 0, b = 0;
     if (mdb_cursor_get (cursor, &key, &value, MDB_LAST) == 0 && key.mv_size == 8) {
-        b = s_get64 (key.mv_data);
+        b = yw_get64 (key.mv_data);
         uint8_t start[8];
-        s_put64 (start, floor);
+        yw_put64 (start, floor);
         key = (MDB_val){8, start};
         if (mdb_cursor_get (cursor, &key, &value, MDB_SET_RANGE) == 0 && key.mv_size == 8)
-            a = s_get64 (key.mv_data);
+            a = yw_get64 (key.mv_data);
     }
     mdb_cursor_close (cursor);
     *last = b > floor - 1 ? b : floor - 1;
@@ -637,7 +610,7 @@ s_origin_name (store_t *self, MDB_txn *txn, uint32_t ordinal)
     if (ordinal < self->origin_count && self->origins[ordinal])
         return self->origins[ordinal];
     uint8_t data[5] = {0};
-    s_put32 (data + 1, ordinal);
+    yw_put32 (data + 1, ordinal);
     MDB_val key = {5, data}, value;
     if (mdb_get (txn, self->origin, &key, &value) || value.mv_size == 0 ||
         value.mv_size >= YW_NODE_ID_SIZE)
@@ -657,7 +630,7 @@ s_origin_ordinal (store_t *self, MDB_txn *txn, const char *id, bool create,
     if (rc == 0) {
         if (value.mv_size != 4 + 8 + YW_HASH_SIZE)
             return MDB_CORRUPTED;
-        *ordinal = s_get32 (value.mv_data);
+        *ordinal = yw_get32 (value.mv_data);
         if (row)
             memcpy (row, value.mv_data, value.mv_size);
         return 0;
@@ -671,13 +644,13 @@ s_origin_ordinal (store_t *self, MDB_txn *txn, const char *id, bool create,
     if (next > UINT32_MAX)
         return MDB_CORRUPTED;
     uint8_t data[4 + 8 + YW_HASH_SIZE] = {0};
-    s_put32 (data, (uint32_t)next);
+    yw_put32 (data, (uint32_t)next);
     value.mv_size = sizeof data;
     value.mv_data = data;
     if ((rc = mdb_put (txn, self->origin, &key, &value, MDB_NOOVERWRITE)))
         return rc;
     uint8_t reverse[5] = {0};
-    s_put32 (reverse + 1, (uint32_t)next);
+    yw_put32 (reverse + 1, (uint32_t)next);
     MDB_val rkey = {5, reverse}, rvalue = {strlen (id), (void *)id};
     if ((rc = mdb_put (txn, self->origin, &rkey, &rvalue, 0)) ||
         (rc = s_meta_put_u64 (txn, self, "yw.origin_next", next + 1)))
@@ -734,7 +707,7 @@ s_open_state (store_t *self, const char *node_id, char *error)
     rc = s_meta_get (txn, self, "yw.node_id", &value);
     if (rc == MDB_NOTFOUND && !self->read_only) {
         uint8_t schema[8];
-        s_put64 (schema, STORE_SCHEMA);
+        yw_put64 (schema, STORE_SCHEMA);
         uint32_t ordinal;
         if ((rc = s_meta_put (txn, self, "yw.node_id", node_id, strlen (node_id))) ||
             (rc = s_meta_put (txn, self, "yw.schema", schema, 8)) ||
@@ -922,7 +895,7 @@ s_last_key (MDB_txn *txn, MDB_dbi dbi, uint64_t *last)
         return rc;
     if (key.mv_size != 8)
         return MDB_CORRUPTED;
-    *last = s_get64 (key.mv_data);
+    *last = yw_get64 (key.mv_data);
     return 0;
 }
 
@@ -1037,7 +1010,7 @@ s_events_flush (s_txn_t *t)
         return s_fail (t->error, rc, "store: closing origin batch %llu",
                        (unsigned long long)(t->seq + 1));
     uint8_t seq[8];
-    s_put64 (seq, t->next_log);
+    yw_put64 (seq, t->next_log);
     MDB_val key = {8, seq}, value = {size, (void *)data};
     rc = mdb_put (t->txn, self->log, &key, &value, MDB_APPEND);
     if (rc)
@@ -1195,7 +1168,7 @@ static int
 s_body_read (s_txn_t *t, uint64_t position, const char *code, yw_record_t *record)
 {
     uint8_t data[8];
-    s_put64 (data, position);
+    yw_put64 (data, position);
     MDB_val key = {8, data}, value;
     int rc = mdb_get (t->txn, t->store->body, &key, &value);
     if (rc)
@@ -1263,7 +1236,7 @@ s_index_op (store_t *self, const s_key_t *key, const char *code, uint64_t seq, b
     op->key_at = (uint32_t)self->arena_size;
     op->key_size = (uint16_t)key->size;
     op->remove = remove;
-    s_put64 (op->seq, seq);
+    yw_put64 (op->seq, seq);
     memcpy (op->code, code, S_CODE);
     memcpy (self->arena + self->arena_size, key->data, key->size);
     self->arena_size += key->size;
@@ -1429,7 +1402,7 @@ s_index_flush (s_txn_t *t)
             s_plate_op (t, op);
             continue;
         }
-        bool fresh = !op->remove && s_get64 (op->seq) > t->seq_floor;
+        bool fresh = !op->remove && yw_get64 (op->seq) > t->seq_floor;
         if (fresh) {
             /* objects new in this transaction have seqs above every stored
                one, and the changes come sorted: their items go at the end of
@@ -1438,7 +1411,7 @@ s_index_flush (s_txn_t *t)
             size_t n = 1;
             while (i + n < self->op_count) {
                 const s_index_op_t *next = &self->ops[order[i + n].op];
-                if (next->remove || s_get64 (next->seq) <= t->seq_floor ||
+                if (next->remove || yw_get64 (next->seq) <= t->seq_floor ||
                     next->key_size != op->key_size ||
                     memcmp (self->arena + next->key_at, key.mv_data, op->key_size))
                     break;
@@ -1508,7 +1481,7 @@ s_claim_set (s_txn_t *t, const char *code, s_object_t *object, s_claim_t *claim,
 
     if (!claim->deleted) {
         uint8_t position[8];
-        s_put64 (position, t->next_body);
+        yw_put64 (position, t->next_body);
         MDB_val key = {8, position}, value = {encoded_size, (void *)encoded};
         if ((rc = mdb_cursor_put (t->body_cur, &key, &value, MDB_APPEND)))
             return s_lmdb_fail (t->error, rc, "body append");
@@ -1548,13 +1521,13 @@ s_claim_set (s_txn_t *t, const char *code, s_object_t *object, s_claim_t *claim,
     }
     if (old_body) {
         uint8_t position[8];
-        s_put64 (position, old_body);
+        yw_put64 (position, old_body);
         MDB_val key = {8, position};
         if ((rc = mdb_del (t->txn, self->body, &key, NULL)) && rc != MDB_NOTFOUND)
             return s_lmdb_fail (t->error, rc, "body delete");
     }
     uint8_t value_data[S_HEADER + S_MAX_CLAIMS * S_CLAIM], seq[8];
-    s_put64 (seq, object->seq);
+    yw_put64 (seq, object->seq);
     memcpy (object->code, code, S_CODE);
     MDB_val rec_key = {8, seq}, value = {s_object_encode (object, value_data), value_data};
     if (claim->origin == S_OWN)
@@ -1599,7 +1572,7 @@ s_object_load (s_txn_t *t, const char *code)
     if (rc && rc != MDB_NOTFOUND)
         return s_lmdb_fail (t->error, rc, "claims read");
     if (rc || s_object_decode (&value, &t->store->object) ||
-        t->store->object.seq != s_get64 (rec_key.mv_data) ||
+        t->store->object.seq != yw_get64 (rec_key.mv_data) ||
         memcmp (t->store->object.code, code, S_CODE))
         return s_fail (t->error, YW_ESTORE, "store: object %.23s: malformed claims", code);
     return 0;
@@ -1616,7 +1589,7 @@ s_source_ordinal (s_txn_t *t, const char *source, uint32_t *ordinal)
     MDB_val value;
     int rc = s_meta_get (t->txn, self, name, &value);
     if (rc == 0 && value.mv_size == 4) {
-        *ordinal = s_get32 (value.mv_data);
+        *ordinal = yw_get32 (value.mv_data);
         return 0;
     }
     if (rc != MDB_NOTFOUND)
@@ -1626,7 +1599,7 @@ s_source_ordinal (s_txn_t *t, const char *source, uint32_t *ordinal)
     if (rc && rc != MDB_NOTFOUND)
         return s_lmdb_fail (t->error, rc, "source ordinal");
     uint8_t data[4];
-    s_put32 (data, (uint32_t)next);
+    yw_put32 (data, (uint32_t)next);
     if ((rc = s_meta_put (t->txn, self, name, data, 4)) ||
         (rc = s_meta_put_u64 (t->txn, self, "yw.source_next", next + 1)))
         return s_lmdb_fail (t->error, rc, "source ordinal");
@@ -1668,7 +1641,7 @@ s_get_text (const uint8_t **in, const uint8_t *end, char *out)
 static size_t
 s_row_put (uint8_t *out, const store_rejection_t *row)
 {
-    s_put64 (out, row->line);
+    yw_put64 (out, row->line);
     size_t n = 8;
     n += s_put_text (out + n, row->source);
     n += s_put_text (out + n, row->field);
@@ -1695,7 +1668,7 @@ s_row_get (const uint8_t **in, const uint8_t *end, char *texts, store_rejection_
 {
     if (end - *in < 8)
         return false;
-    row->line = s_get64 (*in);
+    row->line = yw_get64 (*in);
     *in += 8;
     char *t = texts;
     return (row->source = s_get_text (in, end, t)) &&
@@ -1713,11 +1686,11 @@ s_reject_put (s_txn_t *t, yw_kind_t kind, uint64_t import_id, const store_reject
     size_t n = 0;
     data[n++] = 1; /* format */
     data[n++] = (uint8_t)kind;
-    s_put64 (data + n, import_id);
+    yw_put64 (data + n, import_id);
     n += 8;
     n += s_row_put (data + n, row);
     uint8_t at[8];
-    s_put64 (at, hlc_next (&self->hlc));
+    yw_put64 (at, hlc_next (&self->hlc));
     MDB_val key = {8, at}, value = {n, data};
     /* HLC values only grow, so this appends; the fallback covers a clock
        that was reset under an existing store */
@@ -1726,7 +1699,7 @@ s_reject_put (s_txn_t *t, yw_kind_t kind, uint64_t import_id, const store_reject
         uint64_t last;
         if ((rc = s_last_key (t->txn, self->reject, &last)) == 0) {
             hlc_observe (&self->hlc, last, UINT64_MAX >> 16);
-            s_put64 (at, hlc_next (&self->hlc));
+            yw_put64 (at, hlc_next (&self->hlc));
             rc = mdb_put (t->txn, self->reject, &key, &value, MDB_APPEND);
         }
     }
@@ -1766,27 +1739,9 @@ s_item_compare (const void *a, const void *b)
 static void
 s_items_sort (store_t *self, s_item_t *items, size_t count)
 {
-    s_item_t *from = items;
-    s_item_t *to =
-        s_buffer (&self->buffers[S_ITEMS_SPARE], (count ? count : 1) * sizeof *to);
-    for (int shift = 0; shift < 64; shift += 8) {
-        size_t counts[256] = {0};
-        for (size_t i = 0; i < count; i++)
-            counts[(from[i].prefix >> shift) & 0xff]++;
-        if (count == 0 || counts[(from[0].prefix >> shift) & 0xff] == count)
-            continue; /* every item has the same byte here */
-        size_t at = 0;
-        for (int b = 0; b < 256; b++) {
-            size_t n = counts[b];
-            counts[b] = at;
-            at += n;
-        }
-        for (size_t i = 0; i < count; i++)
-            to[counts[(from[i].prefix >> shift) & 0xff]++] = from[i];
-        s_item_t *swap = from;
-        from = to;
-        to = swap;
-    }
+    s_item_t *spare =
+        s_buffer (&self->buffers[S_ITEMS_SPARE], (count ? count : 1) * sizeof *spare);
+    s_item_t *from = radix_sort_u64 (items, spare, count, sizeof *items);
     if (from != items)
         memcpy (items, from, count * sizeof *items);
     for (size_t i = 1; i < count; i++) {
@@ -1845,8 +1800,8 @@ s_run_open (s_txn_t *t, s_run_t *run, uint32_t source, yw_kind_t kind, uint64_t 
     s_run_name (run, name, sizeof name);
     MDB_val value;
     int rc = s_meta_get (t->txn, self, name, &value);
-    if (rc == 0 && value.mv_size == 16 && s_get64 (value.mv_data) == import_id)
-        run->length = s_get64 ((const uint8_t *)value.mv_data + 8);
+    if (rc == 0 && value.mv_size == 16 && yw_get64 (value.mv_data) == import_id)
+        run->length = yw_get64 ((const uint8_t *)value.mv_data + 8);
     else if (rc && rc != MDB_NOTFOUND)
         return s_lmdb_fail (t->error, rc, "run registry");
     run->fd = open (run->path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
@@ -1871,7 +1826,7 @@ s_run_append (s_txn_t *t, s_run_t *run, const char *const *codes, size_t count)
 {
     size_t size = 4 + count * S_CODE;
     uint8_t *block = yw_malloc (size);
-    s_put32 (block, (uint32_t)count);
+    yw_put32 (block, (uint32_t)count);
     for (size_t i = 0; i < count; i++)
         memcpy (block + 4 + i * S_CODE, codes[i], S_CODE);
     ssize_t n = pwrite (run->fd, block, size, (off_t)run->length);
@@ -1884,8 +1839,8 @@ s_run_append (s_txn_t *t, s_run_t *run, const char *const *codes, size_t count)
     char name[64];
     s_run_name (run, name, sizeof name);
     uint8_t value[16];
-    s_put64 (value, run->import_id);
-    s_put64 (value + 8, run->length);
+    yw_put64 (value, run->import_id);
+    yw_put64 (value + 8, run->length);
     int rc = s_meta_put (t->txn, t->store, name, value, sizeof value);
     if (rc)
         return s_lmdb_fail (t->error, rc, "run registry");
@@ -1958,7 +1913,7 @@ s_merge_open (s_merge_t *m, int fd, uint64_t length, size_t item)
         uint8_t header[4];
         if (length - at < 4 || pread (fd, header, 4, (off_t)at) != 4)
             return -1;
-        uint32_t codes = s_get32 (header);
+        uint32_t codes = yw_get32 (header);
         if ((length - at - 4) / item < codes)
             return -1;
         if (count == capacity) {
@@ -2070,12 +2025,12 @@ s_src_chunk_write (s_txn_t *t, int fd, const char *path, uint64_t *length,
         s_buffer (&self->buffers[S_SORT], (count ? count : 1) * sizeof *items);
     for (size_t i = 0; i < count; i++) {
         const uint8_t *item = chunk + i * S_INDEX_ITEM;
-        items[i] = (s_item_t){s_get64 (item), (const char *)item, 0, (uint32_t)i};
+        items[i] = (s_item_t){yw_get64 (item), (const char *)item, 0, (uint32_t)i};
     }
     s_items_sort (self, items, count);
     size_t size = 4 + count * S_INDEX_ITEM;
     uint8_t *block = s_buffer (&self->buffers[S_BLOCK], size);
-    s_put32 (block, (uint32_t)count);
+    yw_put32 (block, (uint32_t)count);
     for (size_t i = 0; i < count; i++)
         memcpy (block + 4 + i * S_INDEX_ITEM, items[i].code, S_INDEX_ITEM);
     ssize_t n = pwrite (fd, block, size, (off_t)*length);
@@ -2097,7 +2052,7 @@ s_src_collect (s_txn_t *t, const s_run_t *run, int fd, const char *path, uint64_
     uint8_t *chunk = s_buffer (&self->buffers[S_SORT_SPARE], S_SRC_CHUNK * S_INDEX_ITEM);
     size_t count = 0;
     uint8_t key_data[5];
-    s_put32 (key_data, run->source);
+    yw_put32 (key_data, run->source);
     key_data[4] = (uint8_t)run->kind;
     MDB_val key = {5, key_data}, data;
     int rc = 0;
@@ -2153,7 +2108,7 @@ s_run_finish (s_txn_t *t, s_run_t *run, store_ingest_report_t *report)
         goto done;
     }
     uint8_t key_data[5];
-    s_put32 (key_data, run->source);
+    yw_put32 (key_data, run->source);
     key_data[4] = (uint8_t)run->kind;
     uint8_t head[S_CODE], item[S_INDEX_ITEM];
     int more = s_merge_next (&merge, head), got;
@@ -2263,9 +2218,9 @@ s_ingest_record (s_txn_t *t, yw_record_t *record, uint32_t source,
         /* (source, kind) -> (object seq, code): a new object's seq is above
            every stored one, so it is appended */
         uint8_t key_data[5], item[S_INDEX_ITEM];
-        s_put32 (key_data, source);
+        yw_put32 (key_data, source);
         key_data[4] = (uint8_t)record->kind;
-        s_put64 (item, object->seq);
+        yw_put64 (item, object->seq);
         memcpy (item + 8, code, S_CODE);
         MDB_val key = {5, key_data}, value = {S_INDEX_ITEM, item};
         rc = mdb_cursor_put (t->src_cur, &key, &value,
@@ -2338,7 +2293,7 @@ static void
 s_fingerprint_key (uint8_t *key, uint32_t source, yw_kind_t kind,
                    const uint8_t *fingerprint)
 {
-    s_put32 (key, source);
+    yw_put32 (key, source);
     key[4] = (uint8_t)kind;
     memcpy (key + 5, fingerprint, S_FINGERPRINT);
 }
@@ -2428,8 +2383,8 @@ s_chunk_view (const MDB_val *value, uint32_t *records, uint32_t *rejections)
     const uint8_t *in = value->mv_data;
     if (value->mv_size < 9 || in[0] != 3)
         return false;
-    *records = s_get32 (in + 1);
-    *rejections = s_get32 (in + 5);
+    *records = yw_get32 (in + 1);
+    *rejections = yw_get32 (in + 5);
     return (value->mv_size - 9) / S_CHUNK_ITEM >= *records;
 }
 
@@ -2448,8 +2403,8 @@ s_chunk_save (s_txn_t *t, const uint8_t *key_data, const store_ingest_t *batch, 
         return s_lmdb_fail (t->error, rc, "chunk put");
     uint8_t *out = value.mv_data;
     out[0] = 3; /* format */
-    s_put32 (out + 1, (uint32_t)batch->record_count);
-    s_put32 (out + 5, (uint32_t)batch->rejection_count);
+    yw_put32 (out + 1, (uint32_t)batch->record_count);
+    yw_put32 (out + 5, (uint32_t)batch->rejection_count);
     size_t n = 9;
     for (size_t i = 0; i < item_count; i++)
         if (items[i].batch == b) {
@@ -2543,11 +2498,11 @@ s_fpchain_get (s_txn_t *t, uint32_t source, const store_ingest_t *batch, s_fpcha
     if (rc && rc != MDB_NOTFOUND)
         return s_lmdb_fail (t->error, rc, "fingerprint chain");
     const uint8_t *in = value.mv_data;
-    if (rc == 0 && value.mv_size >= 17 && s_get64 (in) == batch->import_id) {
+    if (rc == 0 && value.mv_size >= 17 && yw_get64 (in) == batch->import_id) {
         chain->found = true;
-        chain->after = s_get64 (in + 8);
+        chain->after = yw_get64 (in + 8);
         chain->ok = in[16];
-        chain->start = value.mv_size >= 25 ? s_get64 (in + 17) : 0;
+        chain->start = value.mv_size >= 25 ? yw_get64 (in + 17) : 0;
         chain->plain_ok = value.mv_size >= 26 ? in[25] : chain->ok;
     }
     return 0;
@@ -2593,7 +2548,7 @@ s_chunks_settle (s_txn_t *t, uint32_t source, yw_kind_t kind)
 {
     store_t *self = t->store;
     uint8_t prefix[5];
-    s_put32 (prefix, source);
+    yw_put32 (prefix, source);
     prefix[4] = (uint8_t)kind;
     s_chunk_list_t *lists = NULL;
     size_t count = 0, capacity = 0;
@@ -2712,8 +2667,8 @@ s_fingerprints_save (s_txn_t *t, store_ingest_t *batches, size_t count,
             continue;
         uint8_t key_data[5 + S_FINGERPRINT];
         s_fingerprint_key (key_data, sources[b], batches[b].kind, fingerprints[b]);
-        s_put64 (value, after);
-        s_put64 (value + 8, batches[b].import_id);
+        yw_put64 (value, after);
+        yw_put64 (value + 8, batches[b].import_id);
         MDB_val key = {sizeof key_data, key_data}, data = {16, value};
         if ((rc = mdb_put (t->txn, self->batch, &key, &data, 0)))
             return s_lmdb_fail (t->error, rc, "batch fingerprint");
@@ -2753,10 +2708,10 @@ s_fingerprints_save (s_txn_t *t, store_ingest_t *batches, size_t count,
         char name[48];
         s_fpchain_name (name, sizeof name, sources[b], batches[b].kind);
         t->dirty = true;
-        s_put64 (value, batches[b].import_id);
-        s_put64 (value + 8, after);
+        yw_put64 (value, batches[b].import_id);
+        yw_put64 (value + 8, after);
         value[16] = ok;
-        s_put64 (value + 17, start);
+        yw_put64 (value + 17, start);
         value[25] = plain_ok;
         MDB_val name_key = {strlen (name), name};
         rc = final ? mdb_del (t->txn, self->meta, &name_key, NULL)
@@ -2769,15 +2724,15 @@ s_fingerprints_save (s_txn_t *t, store_ingest_t *batches, size_t count,
         if ((rc = mdb_cursor_open (t->txn, self->batch, &cursor)))
             return s_lmdb_fail (t->error, rc, "batch fingerprints");
         uint8_t prefix[5];
-        s_put32 (prefix, sources[b]);
+        yw_put32 (prefix, sources[b]);
         prefix[4] = (uint8_t)batches[b].kind;
         MDB_val key = {5, prefix}, data;
         int lmdb = mdb_cursor_get (cursor, &key, &data, MDB_SET_RANGE);
         for (; lmdb == 0 && key.mv_size == 5 + S_FINGERPRINT &&
                memcmp (key.mv_data, prefix, 5) == 0 && data.mv_size == 16;
              lmdb = mdb_cursor_get (cursor, &key, &data, MDB_NEXT)) {
-            uint64_t at = s_get64 (data.mv_data);
-            uint64_t run = s_get64 ((const uint8_t *)data.mv_data + 8);
+            uint64_t at = yw_get64 (data.mv_data);
+            uint64_t run = yw_get64 ((const uint8_t *)data.mv_data + 8);
             if (at == after)
                 continue;
             MDB_val probe = key, probe_value;
@@ -2791,8 +2746,8 @@ s_fingerprints_save (s_txn_t *t, store_ingest_t *batches, size_t count,
                 vouch = lmdb == 0;
             }
             if (vouch) {
-                s_put64 (value, after);
-                s_put64 (value + 8, run);
+                yw_put64 (value, after);
+                yw_put64 (value + 8, run);
                 MDB_val update = {16, value};
                 lmdb = mdb_cursor_put (cursor, &key, &update, MDB_CURRENT);
             }
@@ -2868,7 +2823,7 @@ s_ingest_attempt (store_t *self, store_ingest_t *batches, size_t count, s_item_t
         s_fingerprint_key (key_data, sources[b], batches[b].kind, fingerprints[b]);
         MDB_val key = {sizeof key_data, key_data}, data;
         if (mdb_get (t.txn, self->batch, &key, &data) == 0 && data.mv_size == 16 &&
-            s_get64 (data.mv_data) == counter) {
+            yw_get64 (data.mv_data) == counter) {
             skipped[b] = true;
             reports[b].unchanged = batches[b].record_count;
         }
@@ -3008,8 +2963,8 @@ store_ingest (store_t *self, store_ingest_t *batches, size_t count,
     for (size_t b = 0; b < count; b++)
         for (size_t i = 0; i < batches[b].record_count; i++) {
             const char *code = batches[b].records[i].object_code;
-            items[n++] =
-                (s_item_t){s_get64 ((const uint8_t *)code), code, (uint32_t)b, (uint32_t)i};
+            items[n++] = (s_item_t){yw_get64 ((const uint8_t *)code), code, (uint32_t)b,
+                                    (uint32_t)i};
         }
     s_items_sort (self, items, item_count);
     s_run_t *runs = yw_malloc ((count ? count : 1) * sizeof (s_run_t));
@@ -3213,7 +3168,7 @@ s_remote_batch (s_txn_t *t, const store_remote_t *in, bool relay,
     if (rc && rc != MDB_NOTFOUND)
         return s_lmdb_fail (t->error, rc, "origin table");
     bool known = rc == 0;
-    uint64_t last_seq = s_get64 (row + 4);
+    uint64_t last_seq = yw_get64 (row + 4);
     report->expected_origin_seq = last_seq + 1;
     bool duplicate = batch.origin_seq <= last_seq;
     if (!duplicate && batch.origin_seq != last_seq + 1) {
@@ -3248,7 +3203,7 @@ s_remote_batch (s_txn_t *t, const store_remote_t *in, bool relay,
             return s_lmdb_fail (t->error, rc, "origin table");
         if ((rc = s_remote_events (t, &batch, in, report)))
             return rc;
-        s_put64 (row + 4, batch.origin_seq);
+        yw_put64 (row + 4, batch.origin_seq);
         memcpy (row + 12, batch.hash, YW_HASH_SIZE);
         MDB_val key = {strlen (batch.origin_node), batch.origin_node};
         MDB_val value = {sizeof row, row};
@@ -3256,7 +3211,7 @@ s_remote_batch (s_txn_t *t, const store_remote_t *in, bool relay,
             return s_lmdb_fail (t->error, rc, "origin table");
         if (relay) {
             uint8_t seq[8];
-            s_put64 (seq, t->next_log);
+            yw_put64 (seq, t->next_log);
             MDB_val log_key = {8, seq}, log_value = {in->size, (void *)in->data};
             if ((rc = mdb_put (t->txn, self->log, &log_key, &log_value, MDB_APPEND)))
                 return s_lmdb_fail (t->error, rc, "log append");
@@ -3332,7 +3287,7 @@ store_origin_state (store_t *self, const char *origin_node, uint64_t *seq, uint8
     s_read_end (self);
     if (rc)
         return rc == MDB_NOTFOUND ? YW_ENOTFOUND : YW_ESTORE;
-    *seq = s_get64 (row + 4);
+    *seq = yw_get64 (row + 4);
     if (hash)
         memcpy (hash, row + 12, YW_HASH_SIZE);
     return 0;
@@ -3432,7 +3387,7 @@ s_snapshot_claim (store_snapshot_t *snapshot, unsigned i, const uint8_t **data,
     const s_claim_t *claim = &snapshot->object.claim[i];
     if (!claim->deleted) {
         uint8_t position[8];
-        s_put64 (position, claim->body);
+        yw_put64 (position, claim->body);
         MDB_val key = {8, position}, value;
         int rc = mdb_get (snapshot->txn, self->body, &key, &value);
         if (rc)
@@ -3540,7 +3495,7 @@ store_snapshot_origins (store_snapshot_t *snapshot, store_origin_t **origins, si
         store_origin_t *origin = &list[n++];
         memcpy (origin->origin_node, key.mv_data, key.mv_size);
         origin->origin_node[key.mv_size] = '\0';
-        origin->seq = s_get64 ((const uint8_t *)value.mv_data + 4);
+        origin->seq = yw_get64 ((const uint8_t *)value.mv_data + 4);
         memcpy (origin->hash, (const uint8_t *)value.mv_data + 12, YW_HASH_SIZE);
         if (strcmp (origin->origin_node, self->node_id) == 0) {
             /* this node's chain head lives in meta */
@@ -3639,9 +3594,9 @@ store_snapshot_finish (store_t *self, const char *link, uint64_t log_seq,
             if ((lmdb =
                      s_origin_ordinal (self, t.txn, o->origin_node, true, &ordinal, row)))
                 break;
-            if (s_get64 (row + 4) >= o->seq)
+            if (yw_get64 (row + 4) >= o->seq)
                 continue;
-            s_put64 (row + 4, o->seq);
+            yw_put64 (row + 4, o->seq);
             memcpy (row + 12, o->hash, YW_HASH_SIZE);
             MDB_val key = {strlen (o->origin_node), (void *)o->origin_node};
             MDB_val value = {sizeof row, row};
@@ -3737,7 +3692,7 @@ store_get (store_t *self, const char *object_code, yw_record_t *record,
     if (record) {
         if (object->visible >= 0) {
             uint8_t position[8];
-            s_put64 (position, object->claim[object->visible].body);
+            yw_put64 (position, object->claim[object->visible].body);
             MDB_val body_key = {8, position};
             if (mdb_get (txn, self->body, &body_key, &value) ||
                 codec_record_decode (value.mv_data, value.mv_size, record, NULL)) {
@@ -3923,7 +3878,7 @@ store_log_each (store_t *self, uint64_t from, size_t limit, store_log_fn *fn, vo
         return YW_ESTORE;
     }
     uint8_t start[8];
-    s_put64 (start, from);
+    yw_put64 (start, from);
     MDB_val key = {8, start}, value;
     size_t done = 0;
     int lmdb = mdb_cursor_get (cursor, &key, &value, MDB_SET_RANGE);
@@ -3932,7 +3887,7 @@ store_log_each (store_t *self, uint64_t from, size_t limit, store_log_fn *fn, vo
             rc = YW_ESTORE;
             break;
         }
-        if ((rc = fn (arg, s_get64 (key.mv_data), value.mv_data, value.mv_size)))
+        if ((rc = fn (arg, yw_get64 (key.mv_data), value.mv_data, value.mv_size)))
             break;
         lmdb = mdb_cursor_get (cursor, &key, &value, MDB_NEXT);
     }
@@ -3978,8 +3933,8 @@ store_log_prune (store_t *self, uint64_t upto, char *error)
         MDB_val key, value;
         uint64_t removed = 0;
         int lmdb = mdb_cursor_get (cursor, &key, &value, MDB_FIRST);
-        while (lmdb == 0 && key.mv_size == 8 && s_get64 (key.mv_data) <= upto) {
-            removed = s_get64 (key.mv_data);
+        while (lmdb == 0 && key.mv_size == 8 && yw_get64 (key.mv_data) <= upto) {
+            removed = yw_get64 (key.mv_data);
             if ((lmdb = mdb_cursor_del (cursor, 0)))
                 break;
             t.dirty = true;
@@ -4019,18 +3974,18 @@ store_rejects_each (store_t *self, uint64_t since_ms, store_reject_fn *fn, void 
     }
     char *texts = yw_malloc (5 * (YW_MAX_FIELD + 1));
     uint8_t start[8];
-    s_put64 (start, hlc_make (since_ms, 0));
+    yw_put64 (start, hlc_make (since_ms, 0));
     MDB_val key = {8, start}, value;
     int lmdb = mdb_cursor_get (cursor, &key, &value, MDB_SET_RANGE);
     for (; lmdb == 0; lmdb = mdb_cursor_get (cursor, &key, &value, MDB_NEXT)) {
         const uint8_t *in = value.mv_data, *end = in + value.mv_size;
-        store_reject_t reject = {.at = key.mv_size == 8 ? s_get64 (key.mv_data) : 0};
+        store_reject_t reject = {.at = key.mv_size == 8 ? yw_get64 (key.mv_data) : 0};
         if (value.mv_size < 18 || in[0] != 1) {
             rc = YW_ESTORE;
             break;
         }
         reject.kind = (yw_kind_t)in[1];
-        reject.import_id = s_get64 (in + 2);
+        reject.import_id = yw_get64 (in + 2);
         in += 10;
         if (!s_row_get (&in, end, texts, &reject.row)) {
             rc = YW_ESTORE;
@@ -4189,7 +4144,7 @@ s_check_log (s_check_t *c)
             rc = s_fail (c->error, YW_ESTORE, "check: log key of %zu bytes", key.mv_size);
             break;
         }
-        uint64_t seq = s_get64 (key.mv_data);
+        uint64_t seq = yw_get64 (key.mv_data);
         if (expect && seq != expect) {
             rc = s_fail (c->error, YW_ESTORE, "check: log seq %llu follows %llu",
                          (unsigned long long)seq, (unsigned long long)(expect - 1));
@@ -4327,7 +4282,7 @@ s_check_claim (s_check_t *c, const char *code, const s_object_t *object, unsigne
     }
     c->positions[c->position_count++] = claim->body;
     uint8_t position[8];
-    s_put64 (position, claim->body);
+    yw_put64 (position, claim->body);
     MDB_val key = {8, position}, value;
     if (mdb_get (c->txn, self->body, &key, &value))
         return s_fail (c->error, YW_ESTORE, "check: object %s: body %llu of %s is missing",
@@ -4455,7 +4410,7 @@ s_check_objects (s_check_t *c, uint64_t *expected_index)
             continue;
         /* the visible record's index entries */
         uint8_t position[8];
-        s_put64 (position, object->claim[stored].body);
+        yw_put64 (position, object->claim[stored].body);
         MDB_val body_key = {8, position};
         if (mdb_get (c->txn, self->body, &body_key, &value) ||
             codec_record_decode (value.mv_data, value.mv_size, &c->record, NULL)) {
@@ -4467,7 +4422,7 @@ s_check_objects (s_check_t *c, uint64_t *expected_index)
         s_keys_of (&c->record, &keys);
         for (size_t k = 0; k < keys.count; k++) {
             uint8_t item[S_INDEX_ITEM];
-            s_put64 (item, object->seq);
+            yw_put64 (item, object->seq);
             memcpy (item + 8, code, S_CODE);
             MDB_val index_key = {keys.key[k].size, keys.key[k].data};
             MDB_val data = {S_INDEX_ITEM, item};
@@ -4508,7 +4463,7 @@ static const char *
 s_check_entry (s_check_t *c, const s_object_t *object, const s_key_t *this)
 {
     uint8_t position[8];
-    s_put64 (position, object->claim[object->visible].body);
+    yw_put64 (position, object->claim[object->visible].body);
     MDB_val body_key = {8, position}, value;
     s_keys_t keys;
     if (mdb_get (c->txn, c->self->body, &body_key, &value) ||
@@ -4540,7 +4495,7 @@ s_check_index_extra (s_check_t *c)
             data.mv_size == S_INDEX_ITEM) {
             this.size = key.mv_size;
             memcpy (this.data, key.mv_data, this.size);
-            seq = s_get64 (data.mv_data);
+            seq = yw_get64 (data.mv_data);
             memcpy (code, (const uint8_t *)data.mv_data + 8, S_CODE);
         }
         uint8_t found[8];
@@ -4675,7 +4630,7 @@ store_check (store_t *self, store_check_report_t *report, char *error)
                      (unsigned long long)st.ms_entries, c->position_count);
         for (int lmdb = mdb_cursor_get (cursor, &key, &value, MDB_FIRST); lmdb == 0;
              lmdb = mdb_cursor_get (cursor, &key, &value, MDB_NEXT)) {
-            uint64_t position = key.mv_size == 8 ? s_get64 (key.mv_data) : 0;
+            uint64_t position = key.mv_size == 8 ? yw_get64 (key.mv_data) : 0;
             if (!c->position_count || !bsearch (&position, c->positions, c->position_count,
                                                 sizeof (uint64_t), s_u64_compare)) {
                 s_fail (error, YW_ESTORE, "check: body %llu belongs to no claim",
