@@ -14,6 +14,7 @@
 
 #include <cmocka.h>
 
+#include "lmdb_test.h"
 #include "objmap.h"
 
 static bool owed; /* objmap_flush's */
@@ -29,16 +30,8 @@ static int
 s_setup (void **state)
 {
     s_fixture_t *f = calloc (1, sizeof *f);
-    snprintf (f->dir, sizeof f->dir, "/tmp/yw-objmap-XXXXXX");
-    if (!mkdtemp (f->dir))
-        return -1;
-    MDB_txn *txn;
-    if (mdb_env_create (&f->env) || mdb_env_set_maxdbs (f->env, 4) ||
-        mdb_env_set_mapsize (f->env, (size_t)1 << 30) ||
-        mdb_env_open (f->env, f->dir, MDB_NOSYNC, 0644) ||
-        mdb_txn_begin (f->env, NULL, 0, &txn) ||
-        mdb_dbi_open (txn, "obj", MDB_CREATE, &f->obj) ||
-        mdb_dbi_open (txn, "objrun", MDB_CREATE, &f->objrun) || mdb_txn_commit (txn))
+    if (lmdb_test_open (f->dir, sizeof f->dir, "objmap", &f->env, "obj", &f->obj, "objrun",
+                        &f->objrun))
         return -1;
     f->pending = objmap_pending_new ();
     *state = f;
@@ -50,13 +43,9 @@ s_teardown (void **state)
 {
     s_fixture_t *f = *state;
     objmap_pending_destroy (&f->pending);
-    mdb_env_close (f->env);
-    char command[128];
-    snprintf (command, sizeof command, "rm -rf '%s'", f->dir);
-    if (system (command) != 0)
-        return -1;
+    int rc = lmdb_test_close (f->dir, f->env);
     free (f);
-    return 0;
+    return rc;
 }
 
 /* Code number n: 23 characters, spread over the key space like real

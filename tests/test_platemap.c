@@ -14,6 +14,7 @@
 
 #include <cmocka.h>
 
+#include "lmdb_test.h"
 #include "platemap.h"
 
 #define S_OBJECTS 3000
@@ -33,16 +34,8 @@ static int
 s_setup (void **state)
 {
     s_fixture_t *f = calloc (1, sizeof *f);
-    snprintf (f->dir, sizeof f->dir, "/tmp/yw-platemap-XXXXXX");
-    if (!mkdtemp (f->dir))
-        return -1;
-    MDB_txn *txn;
-    if (mdb_env_create (&f->env) || mdb_env_set_maxdbs (f->env, 4) ||
-        mdb_env_set_mapsize (f->env, (size_t)1 << 30) ||
-        mdb_env_open (f->env, f->dir, MDB_NOSYNC, 0644) ||
-        mdb_txn_begin (f->env, NULL, 0, &txn) ||
-        mdb_dbi_open (txn, "plate", MDB_CREATE, &f->plate) ||
-        mdb_dbi_open (txn, "platerun", MDB_CREATE, &f->platerun) || mdb_txn_commit (txn))
+    if (lmdb_test_open (f->dir, sizeof f->dir, "platemap", &f->env, "plate", &f->plate,
+                        "platerun", &f->platerun))
         return -1;
     f->pending = platemap_pending_new ();
     for (int i = 0; i < S_OBJECTS; i++)
@@ -56,13 +49,9 @@ s_teardown (void **state)
 {
     s_fixture_t *f = *state;
     platemap_pending_destroy (&f->pending);
-    mdb_env_close (f->env);
-    char command[128];
-    snprintf (command, sizeof command, "rm -rf '%s'", f->dir);
-    if (system (command) != 0)
-        return -1;
+    int rc = lmdb_test_close (f->dir, f->env);
     free (f);
-    return 0;
+    return rc;
 }
 
 /* Plate number n: 鲁A and 5 characters; plate n + S_PLATES has one more,
