@@ -263,12 +263,8 @@ static const s_order_t *
 s_sort (objmap_pending_t *self)
 {
     size_t n = self->count;
-    for (size_t i = 0; i < n; i++) {
-        uint64_t key = 0;
-        for (int b = 0; b < 8; b++)
-            key = key << 8 | (uint8_t)self->entry[i].code[b];
-        self->order[i] = (s_order_t){key, i};
-    }
+    for (size_t i = 0; i < n; i++)
+        self->order[i] = (s_order_t){yw_get64 ((const uint8_t *)self->entry[i].code), i};
     s_order_t *from = radix_sort_u64 (self->order, self->spare, n, sizeof *from);
     for (size_t i = 1; i < n; i++) { /* insertion within equal first bytes */
         s_order_t this = from[i];
@@ -320,8 +316,7 @@ s_merge (objmap_view_t *view, size_t from)
 int
 objmap_compact (objmap_view_t *view, bool *merged)
 {
-    bool owed;
-    size_t from = runs_merge_from (&view->runs, false, &owed);
+    size_t from = runs_merge_from (&view->runs, false, NULL);
     *merged = from < view->runs.count;
     return *merged ? s_merge (view, from) : 0;
 }

@@ -229,8 +229,7 @@ s_merge (platemap_view_t *view, size_t from)
 int
 platemap_compact (platemap_view_t *view, bool *merged)
 {
-    bool owed;
-    size_t from = runs_merge_from (&view->runs, false, &owed);
+    size_t from = runs_merge_from (&view->runs, false, NULL);
     *merged = from < view->runs.count;
     return *merged ? s_merge (view, from) : 0;
 }

@@ -325,12 +325,10 @@ runs_merge_from (const runs_view_t *view, bool busy, bool *owed)
     size_t left = from < view->count ? from + 1 : view->count;
     if (left > RUNS_SOFT)
         from = RUNS_SOFT - 1;
-    *owed = false;
-    if (from < view->count && busy && view->count <= RUNS_BUSY) {
-        *owed = true;
-        return view->count;
-    }
-    return from;
+    bool leave = from < view->count && busy && view->count <= RUNS_BUSY;
+    if (owed)
+        *owed = leave;
+    return leave ? view->count : from;
 }
 
 int
@@ -359,17 +357,15 @@ runs_merge (runs_view_t *view, size_t from, runs_mode_t mode, runs_keep_fn *keep
         rc = 0;
     if (rc == 0 && mode == RUNS_UNIQUE && w.entries != entries)
         rc = MDB_CORRUPTED;
-    size_t count = view->count;
+    size_t count = view->count; /* the merged run, if any entry was kept, goes after */
     if ((rc = runs_writer_close (&w, extra, extra_size, rc)))
         return rc;
-    runs_run_t merged = view->run[view->count - 1];
-    bool written = view->count > count;
     for (size_t i = from; rc == 0 && i < count; i++)
         rc = s_drop (view, &view->run[i]);
     if (rc)
         return rc;
-    view->count = from;
-    if (written)
-        view->run[view->count++] = merged;
+    size_t written = view->count - count;
+    memmove (&view->run[from], &view->run[count], written * sizeof *view->run);
+    view->count = from + written;
     return 0;
 }

@@ -131,8 +131,8 @@ int runs_verify (const runs_view_t *view, size_t *run, uint64_t *entries);
 /* Where a merge starts (view->count: none), as above. A busy writer (one
    with more work waiting) merges only past RUNS_BUSY runs, and *owed says
    whether a merge is due that it left for an idle moment (LSM stores call
-   it background compaction): merges then do not hold up a burst, and a
-   lookup asks at most RUNS_BUSY runs meanwhile. */
+   it background compaction; owed may be NULL): merges then do not hold up
+   a burst, and a lookup asks at most RUNS_BUSY runs meanwhile. */
 size_t runs_merge_from (const runs_view_t *view, bool busy, bool *owed);
 
 /* Merges runs [from, view->count) into one new run. Each entry, in key

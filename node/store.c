@@ -990,8 +990,6 @@ s_txn_abort (s_txn_t *t)
         mdb_txn_abort (t->txn);
         t->txn = NULL;
     }
-    objmap_pending_reset (t->store->pending);
-    platemap_pending_reset (t->store->plates);
     s_origin_truncate (t->store, t->origins_before);
 }
 
@@ -3672,11 +3670,10 @@ store_get (store_t *self, const char *object_code, yw_record_t *record,
     uint8_t seq[8];
     MDB_val value = {8, seq};
     s_object_t *object = yw_malloc (sizeof *object);
-    objmap_view_t *objects = yw_malloc (sizeof *objects);
-    rc = objmap_view (objects, txn, self->obj, self->objrun);
+    objmap_view_t objects;
+    rc = objmap_view (&objects, txn, self->obj, self->objrun);
     if (rc == 0)
-        rc = objmap_find (objects, object_code, objmap_hash (object_code), seq);
-    free (objects);
+        rc = objmap_find (&objects, object_code, objmap_hash (object_code), seq);
     if (rc) {
         rc = rc == MDB_NOTFOUND ? YW_ENOTFOUND : YW_ESTORE;
         goto done;
@@ -3724,13 +3721,12 @@ store_each_object (store_t *self, store_object_fn *fn, void *arg)
     int rc = s_read_begin (self, &txn);
     if (rc)
         return rc;
-    objmap_view_t *objects = yw_malloc (sizeof *objects);
+    objmap_view_t objects;
     objmap_iter_t *iter = yw_malloc (sizeof *iter);
-    int lmdb = objmap_view (objects, txn, self->obj, self->objrun);
+    iter->runs.count = 0;
+    int lmdb = objmap_view (&objects, txn, self->obj, self->objrun);
     if (lmdb == 0)
-        lmdb = objmap_iter_open (iter, objects);
-    else
-        iter->runs.count = 0;
+        lmdb = objmap_iter_open (iter, &objects);
     s_object_t *object = yw_malloc (sizeof *object);
     const char *at;
     const uint8_t *seq;
@@ -3753,7 +3749,6 @@ store_each_object (store_t *self, store_object_fn *fn, void *arg)
     free (object);
     objmap_iter_close (iter);
     free (iter);
-    free (objects);
     s_read_end (self);
     return rc;
 }
@@ -3792,12 +3787,11 @@ s_find_plate (store_t *self, const char *plate, size_t size, store_code_fn *fn, 
     if (rc)
         return rc;
     s_plate_find_t find = {self, txn, yw_malloc (sizeof (s_object_t)), fn, arg, 0};
-    platemap_view_t *plates = yw_malloc (sizeof *plates);
-    int lmdb = platemap_view (plates, txn, self->plate, self->platerun);
+    platemap_view_t plates;
+    int lmdb = platemap_view (&plates, txn, self->plate, self->platerun);
     if (lmdb == 0)
-        lmdb = platemap_each (plates, plate, size, s_plate_found, &find);
+        lmdb = platemap_each (&plates, plate, size, s_plate_found, &find);
     rc = find.rc ? find.rc : lmdb ? YW_ESTORE : 0;
-    free (plates);
     free (find.object);
     s_read_end (self);
     return rc;
@@ -4056,20 +4050,18 @@ store_stat (store_t *self, store_stat_t *stat)
     if (rc)
         return rc;
     MDB_stat st;
-    objmap_view_t *objects = yw_malloc (sizeof *objects);
-    if (objmap_view (objects, txn, self->obj, self->objrun) == 0)
-        stat->objects = objmap_codes (objects);
-    free (objects);
+    objmap_view_t objects;
+    if (objmap_view (&objects, txn, self->obj, self->objrun) == 0)
+        stat->objects = objmap_codes (&objects);
     if (mdb_stat (txn, self->body, &st) == 0)
         stat->bodies = st.ms_entries;
     if (mdb_stat (txn, self->idx, &st) == 0)
         stat->index_entries = st.ms_entries;
-    platemap_view_t *plates = yw_malloc (sizeof *plates);
+    platemap_view_t plates;
     uint64_t plate_entries = 0;
-    if (platemap_view (plates, txn, self->plate, self->platerun) == 0 &&
-        platemap_count (plates, &plate_entries) == 0)
+    if (platemap_view (&plates, txn, self->plate, self->platerun) == 0 &&
+        platemap_count (&plates, &plate_entries) == 0)
         stat->index_entries += plate_entries;
-    free (plates);
     if (mdb_stat (txn, self->log, &st) == 0)
         stat->log_entries = st.ms_entries;
     if (mdb_stat (txn, self->reject, &st) == 0)

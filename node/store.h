@@ -520,7 +520,10 @@ typedef struct {
                             an ingest that wrote nothing leaves it */
 } store_stat_t;
 
-/* Counts and sizes, from one read transaction. Returns 0. */
+/* Counts and sizes, from one read transaction. The plate index's entries
+   are counted by a walk of its runs (a tombstone hides an older entry), so
+   this reads the whole index: for tests, benchmarks and operators, not the
+   hot path. Returns 0. */
 int store_stat (store_t *self, store_stat_t *stat);
 
 /* ------------------------------------------------------------------ check */
